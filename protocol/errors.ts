@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Every error code that crosses a boundary (HTTP, WebSocket, runner events).
+ * Clients branch on the code; the message is for people.
+ */
+export const ERROR_CODES = [
+  // requests
+  'invalid-request',
+  'invalid-frame',
+  'invalid-id',
+  'not-found',
+  'payload-too-large',
+  'unsupported-protocol-version',
+  'unauthorized',
+  'forbidden-origin',
+  'conflict',
+  'unrecognized-command',
+  'internal',
+  // runs and steps
+  'target-not-found',
+  'timeout',
+  'navigation-failed',
+  'assertion-failed',
+  'action-failed',
+  'browser-error',
+  'runner-lost',
+  'cancelled',
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** What an error looks like on the wire: a stable code and a message a person can act on. */
+export const ErrorInfoSchema = z.strictObject({
+  code: ErrorCodeSchema,
+  message: z.string().max(4000),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+/** The body of every non-2xx HTTP response. */
+export const ApiErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    /** Which fields were wrong, for `invalid-request`. */
+    issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;

@@ -1,0 +1,87 @@
+// The wire contract shared by server/, agent-runner/ and chat-ui/. Imports only zod.
+export { PROTOCOL_VERSION } from './version.ts';
+export {
+  ARIA_ROLES,
+  AssertStepSchema,
+  ClickStepSchema,
+  ExtractStepSchema,
+  FillStepSchema,
+  GotoStepSchema,
+  MAX_PLAN_STEPS,
+  MAX_STEP_TIMEOUT_MS,
+  PlanStepsSchema,
+  PressStepSchema,
+  ScreenshotStepSchema,
+  SelectStepSchema,
+  StepSchema,
+  TargetSchema,
+  WaitStepSchema,
+} from './step.ts';
+export type { Step, StepOfType, StepType, Target } from './step.ts';
+export { describeStep, describeTarget } from './describe-step.ts';
+export { ApiErrorBodySchema, ERROR_CODES, ErrorCodeSchema, ErrorInfoSchema } from './errors.ts';
+export type { ApiErrorBody, ErrorCode, ErrorInfo } from './errors.ts';
+export {
+  FINAL_RUN_STATUSES,
+  PLAN_SOURCES,
+  PlanViewSchema,
+  RUN_STATUSES,
+  RunStatusSchema,
+  RunViewSchema,
+  STEP_STATUSES,
+  StepOutputSchema,
+  StepStateSchema,
+  StepStatusSchema,
+} from './run.ts';
+export type { PlanView, RunStatus, RunView, StepOutput, StepState, StepStatus } from './run.ts';
+export {
+  ChatMessagePartSchema,
+  ChatMessageSchema,
+  ConversationSchema,
+  PlanPartSchema,
+  RunPartSchema,
+  TextPartSchema,
+} from './chat.ts';
+export type { ChatMessage, ChatMessagePart, Conversation } from './chat.ts';
+export {
+  RunAssignSchema,
+  RunCancelSchema,
+  RunEndSchema,
+  RunnerHeartbeatSchema,
+  RunnerHelloSchema,
+  RunnerMessageSchema,
+  RunSettingsSchema,
+  ServerErrorSchema,
+  ServerToRunnerMessageSchema,
+  StepEndSchema,
+  StepScreenshotHeaderSchema,
+  StepStartSchema,
+  WelcomeSchema,
+} from './runner-messages.ts';
+export type {
+  RunAssign,
+  RunEnd,
+  RunnerHello,
+  RunnerMessage,
+  RunSettings,
+  ServerToRunnerMessage,
+  StepEnd,
+  StepScreenshotHeader,
+  StepStart,
+} from './runner-messages.ts';
+export {
+  ConversationSnapshotSchema,
+  MessageUpsertSchema,
+  SubscribeSchema,
+  UiClientMessageSchema,
+  UiErrorSchema,
+  UiHelloSchema,
+  UiServerMessageSchema,
+  UiWelcomeSchema,
+  UnsubscribeSchema,
+} from './ui-messages.ts';
+export type { ConversationSnapshot, MessageUpsert, UiClientMessage, UiServerMessage } from './ui-messages.ts';
+export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
+export type { DecodedBinaryFrame } from './binary-frame.ts';
+export { CreateConversationBodySchema, CreateRunBodySchema, PostMessageBodySchema } from './api.ts';
+export type { CreateRunBody, PostMessageBody } from './api.ts';

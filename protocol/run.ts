@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ErrorInfoSchema } from './errors.ts';
+import { PlanStepsSchema } from './step.ts';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** Statuses after which a run never changes again. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+export const StepStatusSchema = z.enum(STEP_STATUSES);
+export type StepStatus = z.infer<typeof StepStatusSchema>;
+
+/** What a step produced besides its status. */
+export const StepOutputSchema = z.strictObject({
+  /** Text read by an `extract` step. */
+  text: z.string().max(100_000).optional(),
+  /** Final URL after the step. */
+  url: z.string().max(4096).optional(),
+});
+export type StepOutput = z.infer<typeof StepOutputSchema>;
+
+/** One step of one attempt, as the server reports it. */
+export const StepStateSchema = z.strictObject({
+  index: z.number().int().min(0),
+  status: StepStatusSchema,
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  durationMs: z.number().int().min(0).optional(),
+  error: ErrorInfoSchema.optional(),
+  output: StepOutputSchema.optional(),
+  /** Screenshot taken after the step, served at `/api/artifacts/{id}`. */
+  screenshot: z.strictObject({ artifactId: z.uuid(), bytes: z.number().int().min(0) }).optional(),
+});
+export type StepState = z.infer<typeof StepStateSchema>;
+
+/** A run with the state of every step of its current attempt. */
+export const RunViewSchema = z.strictObject({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  planId: z.uuid(),
+  status: RunStatusSchema,
+  /** 0 while queued for the first time; each claim by a runner starts a new attempt. */
+  attempt: z.number().int().min(0),
+  maxAttempts: z.number().int().min(1),
+  steps: z.array(StepStateSchema),
+  error: ErrorInfoSchema.optional(),
+  createdAt: z.iso.datetime({ offset: true }),
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  endedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type RunView = z.infer<typeof RunViewSchema>;
+
+export const PLAN_SOURCES = ['grammar', 'model', 'api'] as const;
+
+/** A stored plan: its steps and where they came from. */
+export const PlanViewSchema = z.strictObject({
+  id: z.uuid(),
+  source: z.enum(PLAN_SOURCES),
+  steps: PlanStepsSchema,
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type PlanView = z.infer<typeof PlanViewSchema>;

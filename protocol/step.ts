@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** ARIA roles accepted by Playwright's `getByRole`. */
+export const ARIA_ROLES = [
+  'alert', 'alertdialog', 'application', 'article', 'banner', 'blockquote', 'button', 'caption', 'cell',
+  'checkbox', 'code', 'columnheader', 'combobox', 'complementary', 'contentinfo', 'definition', 'deletion',
+  'dialog', 'directory', 'document', 'emphasis', 'feed', 'figure', 'form', 'generic', 'grid', 'gridcell',
+  'group', 'heading', 'img', 'insertion', 'link', 'list', 'listbox', 'listitem', 'log', 'main', 'marquee',
+  'math', 'meter', 'menu', 'menubar', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'navigation', 'none',
+  'note', 'option', 'paragraph', 'presentation', 'progressbar', 'radio', 'radiogroup', 'region', 'row',
+  'rowgroup', 'rowheader', 'scrollbar', 'search', 'searchbox', 'separator', 'slider', 'spinbutton', 'status',
+  'strong', 'subscript', 'superscript', 'switch', 'tab', 'table', 'tablist', 'tabpanel', 'term', 'textbox',
+  'time', 'timer', 'toolbar', 'tooltip', 'tree', 'treegrid', 'treeitem',
+] as const;
+
+const TargetTextSchema = z.string().trim().min(1).max(500);
+
+/**
+ * How a step finds an element. A bare string is resolved by the runner in order:
+ * role + accessible name, label, placeholder, visible text, then CSS selector.
+ * The object forms pin one strategy.
+ */
+export const TargetSchema = z.union([
+  TargetTextSchema,
+  z.discriminatedUnion('by', [
+    z.strictObject({ by: z.literal('role'), role: z.enum(ARIA_ROLES), name: TargetTextSchema }),
+    z.strictObject({ by: z.literal('label'), label: TargetTextSchema }),
+    z.strictObject({ by: z.literal('placeholder'), placeholder: TargetTextSchema }),
+    z.strictObject({ by: z.literal('text'), text: TargetTextSchema }),
+    z.strictObject({ by: z.literal('selector'), selector: TargetTextSchema }),
+  ]),
+]);
+export type Target = z.infer<typeof TargetSchema>;
+
+/** Longest time one step may be given, in milliseconds. */
+export const MAX_STEP_TIMEOUT_MS = 120_000;
+
+/** Fields every step may carry. `timeoutMs` overrides the run's default step timeout. */
+const stepBase = {
+  timeoutMs: z.number().int().min(100).max(MAX_STEP_TIMEOUT_MS).optional(),
+};
+
+export const GotoStepSchema = z.strictObject({
+  type: z.literal('goto'),
+  url: z.httpUrl().max(2048),
+  ...stepBase,
+});
+export const ClickStepSchema = z.strictObject({ type: z.literal('click'), target: TargetSchema, ...stepBase });
+export const FillStepSchema = z.strictObject({
+  type: z.literal('fill'),
+  target: TargetSchema,
+  /** May be empty: filling with "" clears the field. */
+  value: z.string().max(10_000),
+  ...stepBase,
+});
+export const PressStepSchema = z.strictObject({
+  type: z.literal('press'),
+  /** A Playwright key name or chord: `Enter`, `Tab`, `Control+A`. */
+  key: z.string().trim().min(1).max(50).regex(/^[\w+\-]+$/, 'a key name such as Enter, Tab or Control+A'),
+  /** Element to focus first; without it the key goes to the focused element. */
+  target: TargetSchema.optional(),
+  ...stepBase,
+});
+export const SelectStepSchema = z.strictObject({
+  type: z.literal('select'),
+  target: TargetSchema,
+  /** Matched against each option's label, then its value. */
+  option: z.string().min(1).max(500),
+  ...stepBase,
+});
+export const WaitStepSchema = z
+  .strictObject({
+    type: z.literal('wait'),
+    /** Wait until this text is visible on the page. */
+    text: z.string().trim().min(1).max(500).optional(),
+    /** Wait this long. */
+    ms: z.number().int().min(1).max(MAX_STEP_TIMEOUT_MS).optional(),
+    ...stepBase,
+  })
+  .refine((step) => (step.text === undefined) !== (step.ms === undefined), {
+    message: 'a wait step needs exactly one of "text" or "ms"',
+  });
+export const ExtractStepSchema = z.strictObject({ type: z.literal('extract'), target: TargetSchema, ...stepBase });
+export const ScreenshotStepSchema = z.strictObject({
+  type: z.literal('screenshot'),
+  /** Capture the whole scrollable page instead of the viewport. */
+  fullPage: z.boolean().optional(),
+  ...stepBase,
+});
+export const AssertStepSchema = z.strictObject({
+  type: z.literal('assert'),
+  /** Text the page must show. */
+  text: z.string().trim().min(1).max(500),
+  ...stepBase,
+});
+
+export const StepSchema = z.discriminatedUnion('type', [
+  GotoStepSchema,
+  ClickStepSchema,
+  FillStepSchema,
+  PressStepSchema,
+  SelectStepSchema,
+  WaitStepSchema,
+  ExtractStepSchema,
+  ScreenshotStepSchema,
+  AssertStepSchema,
+]);
+export type Step = z.infer<typeof StepSchema>;
+export type StepType = Step['type'];
+export type StepOfType<T extends StepType> = Extract<Step, { type: T }>;
+
+/** Most steps one plan may hold. */
+export const MAX_PLAN_STEPS = 100;
+
+/** An ordered list of steps, executed top to bottom in one fresh browser context. */
+export const PlanStepsSchema = z.array(StepSchema).min(1).max(MAX_PLAN_STEPS);

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,server,agent-runner,chat-ui,scripts,evals}/**/*.test.{ts,tsx}'],
+    // One embedded PostgreSQL for the whole run; each test file gets its own database.
+    globalSetup: ['server/store/testing/postgres-global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default', ['json', { outputFile: 'test-results/report.json' }]],
+  },
+});
