@@ -22,7 +22,8 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
 export const ConversationSchema = z.strictObject({
   id: z.uuid(),
-  title: z.string(),
+  /** Null until the first message, which then names the conversation. */
+  title: z.string().nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
