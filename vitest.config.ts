@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{protocol,server,agent-runner,chat-ui,scripts,evals}/**/*.test.{ts,tsx}'],
+    include: ['{protocol,server,agent-runner,chat-ui,scripts,evals,test}/**/*.test.{ts,tsx}'],
     // One embedded PostgreSQL for the whole run; each test file gets its own database.
     globalSetup: ['server/store/testing/postgres-global-setup.ts'],
     pool: 'forks',

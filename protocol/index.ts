@@ -85,3 +85,4 @@ export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 export type { DecodedBinaryFrame } from './binary-frame.ts';
 export { CreateConversationBodySchema, CreateRunBodySchema, PostMessageBodySchema } from './api.ts';
 export type { CreateRunBody, PostMessageBody } from './api.ts';
+export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';

@@ -42,7 +42,7 @@ const stepBase = {
 
 export const GotoStepSchema = z.strictObject({
   type: z.literal('goto'),
-  url: z.httpUrl().max(2048),
+  url: z.url({ protocol: /^https?$/ }).max(2048),
   ...stepBase,
 });
 export const ClickStepSchema = z.strictObject({ type: z.literal('click'), target: TargetSchema, ...stepBase });

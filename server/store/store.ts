@@ -125,5 +125,7 @@ export interface Store {
   runs: RunRepository;
   artifacts: ArtifactRepository;
   queue: RunQueue;
+  /** Resolves when the database answers; for health checks. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

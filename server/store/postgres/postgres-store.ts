@@ -32,6 +32,9 @@ export function createPostgresStore({ pool }: PostgresStoreOptions): Store {
     runs: createRuns(pool),
     artifacts: createArtifacts(pool),
     queue: createPostgresRunQueue({ pool }),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
     close: () => pool.end(),
   };
 }

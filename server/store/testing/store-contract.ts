@@ -57,6 +57,10 @@ export function storeContract({ name, open }: StoreContractOptions) {
       }
     }
 
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     it('ensures a user once per login', async () => {
       const login = `login-${randomUUID()}`;
       const first = await store.users.ensure(login);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { envInt, envVar, parseEnv } from '../protocol/index.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const ServerEnvSchema = z.object({
+  PORT: envInt({ default: 3000, min: 0, max: 65_535 }),
+  HOST: envVar(z.string().min(1).default('127.0.0.1')),
+  PUBLIC_URL: envVar(z.url({ protocol: /^https?$/ }).optional()),
+  DATABASE_URL: envVar(
+    z
+      .string()
+      .refine((url) => !/^mongodb(\+srv)?:/.test(url), {
+        message: 'MongoDB is not supported yet; use a postgres:// URL or leave it unset',
+        abort: true,
+      })
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'expected a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATA_DIR: envVar(z.string().min(1).default('./data')),
+  RUNNER_TOKEN: envVar(
+    z.string({ error: 'is required: runners authenticate with it (npm start sets one for you)' }).min(16, 'must be at least 16 characters'),
+  ),
+  RUN_LEASE_MS: envInt({ default: 30_000, min: 1_000, max: 3_600_000 }),
+  RUN_MAX_ATTEMPTS: envInt({ default: 2, min: 1, max: 10 }),
+  STEP_TIMEOUT_MS: envInt({ default: 10_000, min: 100, max: 120_000 }),
+  SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
+  LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
+});
+
+export type ServerConfig = {
+  port: number;
+  host: string;
+  /** Where people reach skipper; printed at start. Default http://localhost:PORT. */
+  publicUrl?: string;
+  /** Use this PostgreSQL server; without it an embedded one runs in `dataDir/pg`. */
+  databaseUrl?: string;
+  dataDir: string;
+  runnerToken: string;
+  /** How long a runner holds a run without a heartbeat before it is taken back. */
+  runLeaseMs: number;
+  /** Attempts a run gets when its runner is lost; step failures are not retried. */
+  runMaxAttempts: number;
+  stepTimeoutMs: number;
+  screenshotQuality: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+};
+
+export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  const parsed = parseEnv(ServerEnvSchema, env);
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    ...(parsed.PUBLIC_URL && { publicUrl: parsed.PUBLIC_URL }),
+    ...(parsed.DATABASE_URL && { databaseUrl: parsed.DATABASE_URL }),
+    dataDir: parsed.DATA_DIR,
+    runnerToken: parsed.RUNNER_TOKEN,
+    runLeaseMs: parsed.RUN_LEASE_MS,
+    runMaxAttempts: parsed.RUN_MAX_ATTEMPTS,
+    stepTimeoutMs: parsed.STEP_TIMEOUT_MS,
+    screenshotQuality: parsed.SCREENSHOT_QUALITY,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

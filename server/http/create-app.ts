@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express from 'express';
+import type { ChatService } from '../chat/chat-service.ts';
+import { createDemoRouter } from '../demo/demo-router.ts';
+import type { Logger } from '../logger.ts';
+import type { RunDispatcher } from '../runs/run-dispatcher.ts';
+import type { Store } from '../store/store.ts';
+import { apiNotFound, createErrorHandler } from './error-handler.ts';
+import { actAs } from './owner.ts';
+import { artifactRoutes } from './routes/artifact-routes.ts';
+import { conversationRoutes } from './routes/conversation-routes.ts';
+import { runRoutes } from './routes/run-routes.ts';
+
+export type AppOptions = {
+  store: Store;
+  chat: ChatService;
+  dispatcher: RunDispatcher;
+  logger: Logger;
+  /** The user every request acts for (single local user for now). */
+  ownerId: string;
+  /** The built chat UI (chat-ui/dist); without it `/` explains how to build it. */
+  uiDir: string;
+};
+
+/** Largest JSON body accepted by the API. */
+const JSON_LIMIT = '256kb';
+
+export function createApp({ store, chat, dispatcher, logger, ownerId, uiDir }: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_request, response, next) => {
+    response.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
+    next();
+  });
+
+  app.get('/health', async (_request, response) => {
+    try {
+      await store.ping();
+      response.json({ status: 'ok', runners: dispatcher.runnerCount() });
+    } catch {
+      response.status(503).json({ status: 'unavailable', runners: dispatcher.runnerCount() });
+    }
+  });
+
+  app.use('/demo', createDemoRouter());
+
+  const api = express.Router();
+  api.use(express.json({ limit: JSON_LIMIT }));
+  api.use(actAs(ownerId));
+  api.use('/conversations', conversationRoutes({ store, chat }));
+  api.use('/runs', runRoutes({ store, chat, dispatcher }));
+  api.use('/artifacts', artifactRoutes({ store }));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  app.use(express.static(uiDir, { index: false, maxAge: '1h' }));
+  // Every other page is the single-page chat UI, which reads the conversation from the URL.
+  app.get('/{*path}', (_request, response) => {
+    const index = join(uiDir, 'index.html');
+    if (existsSync(index)) {
+      response.set('Cache-Control', 'no-cache').sendFile(index);
+    } else {
+      response.status(503).type('text/plain').send('The chat UI has not been built yet. Run: npm run build:ui');
+    }
+  });
+
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { CreateRunBodySchema } from '../../../protocol/index.ts';
+import type { ChatService } from '../../chat/chat-service.ts';
+import type { RunDispatcher } from '../../runs/run-dispatcher.ts';
+import type { Store } from '../../store/store.ts';
+import { ApiError } from '../api-error.ts';
+import { ownerOf } from '../owner.ts';
+import { parseBody, parseId } from '../validate.ts';
+
+export function runRoutes({ store, chat, dispatcher }: { store: Store; chat: ChatService; dispatcher: RunDispatcher }): Router {
+  const router = Router();
+
+  router.post('/', async (request, response) => {
+    const body = parseBody(CreateRunBodySchema, request.body);
+    response.status(201).json(await chat.createRun(ownerOf(response), body));
+  });
+
+  router.get('/:runId', async (request, response) => {
+    const found = await store.runs.get(ownerOf(response), parseId(request.params.runId, 'run'));
+    if (!found) throw ApiError.notFound('run');
+    response.json(found);
+  });
+
+  router.post('/:runId/cancel', async (request, response) => {
+    const run = await dispatcher.cancel(ownerOf(response), parseId(request.params.runId, 'run'));
+    if (!run) throw ApiError.notFound('run');
+    response.json({ run });
+  });
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import type { MessageUpsert } from '../../protocol/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Change, Store } from '../store/store.ts';
+
+export type UpsertListener = (upsert: MessageUpsert) => void;
+
+export type ConversationHub = {
+  /** Calls `listener` with every change to the conversation from now on; returns the unsubscribe function. */
+  subscribe(ownerId: string, conversationId: string, listener: UpsertListener): () => void;
+  /** Sends the changed message, as it is now, to everyone watching its conversation. */
+  publish(change: Change): void;
+  /** Resolves once every publish started so far has been delivered (for orderly shutdown and tests). */
+  idle(): Promise<void>;
+};
+
+/**
+ * Fans changes out to the sockets of this server instance. A change is read back from
+ * the store after its commit, so what is sent is at least as new as its seq; clients keep
+ * the highest seq per message, which makes out-of-order delivery harmless.
+ */
+export function createConversationHub({ store, logger }: { store: Store; logger: Logger }): ConversationHub {
+  const listeners = new Map<string, Set<UpsertListener>>();
+  const pending = new Set<Promise<void>>();
+  const key = (ownerId: string, conversationId: string) => `${ownerId}/${conversationId}`;
+
+  async function deliver(change: Change): Promise<void> {
+    const watching = listeners.get(key(change.ownerId, change.conversationId));
+    if (!watching?.size) return;
+    const message = await store.messages.get(change.ownerId, change.messageId);
+    if (!message) return;
+    const upsert: MessageUpsert = { type: 'message-upsert', conversationId: change.conversationId, seq: change.seq, message };
+    for (const listener of watching) listener(upsert);
+  }
+
+  return {
+    subscribe(ownerId, conversationId, listener) {
+      const id = key(ownerId, conversationId);
+      const set = listeners.get(id) ?? new Set();
+      set.add(listener);
+      listeners.set(id, set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(id);
+      };
+    },
+    publish(change) {
+      const delivery = deliver(change)
+        .catch((error: unknown) => logger.error({ err: error, change }, 'could not deliver a conversation change'))
+        .finally(() => pending.delete(delivery));
+      pending.add(delivery);
+    },
+    async idle() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  decodeBinaryFrame,
+  PROTOCOL_VERSION,
+  RunnerMessageSchema,
+  StepScreenshotHeaderSchema,
+} from '../../protocol/index.ts';
+import type { Logger } from '../logger.ts';
+import { CLOSE_CODES, closeAllClients, keepAlive, parseJsonFrame, rawToBuffer, sendError, sendJson } from '../net/web-socket.ts';
+import type { RunDispatcher, RunnerSession } from './run-dispatcher.ts';
+
+export type RunnerGatewayOptions = {
+  token: string;
+  dispatcher: RunDispatcher;
+  logger: Logger;
+  /** How often runners send heartbeats; the server pings at the same pace. */
+  heartbeatMs: number;
+  /** Largest frame accepted, in bytes; full-page screenshots are the big ones. Default 16 MiB. */
+  maxPayload?: number;
+};
+
+const HELLO_TIMEOUT_MS = 10_000;
+
+/** The `/ws/runner` endpoint: authenticates runners, checks their protocol, and feeds the dispatcher. */
+export function createRunnerGateway(options: RunnerGatewayOptions) {
+  const { dispatcher, logger } = options;
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
+  const expected = digest(options.token);
+  /** Disconnections still being handled (their runs being taken back). */
+  const detaching = new Set<Promise<void>>();
+
+  function authorised(request: IncomingMessage): boolean {
+    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+    return match !== null && timingSafeEqual(digest(match[1]!), expected);
+  }
+
+  server.on('connection', (socket: WebSocket) => {
+    let session: RunnerSession | undefined;
+    // Events of one runner are applied in the order they were sent.
+    let queue = Promise.resolve();
+    const enqueue = (work: () => Promise<void>) => {
+      queue = queue.then(work).catch((error: unknown) => logger.error({ err: error }, 'runner event failed'));
+    };
+    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello received'), HELLO_TIMEOUT_MS);
+    keepAlive(socket, options.heartbeatMs);
+    // ws reports protocol violations (e.g. an oversized frame) here before closing; unhandled, they would crash the process.
+    socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        const frame = decodeBinaryFrame(rawToBuffer(data));
+        const header = StepScreenshotHeaderSchema.safeParse(frame?.header);
+        if (!session || !frame || !header.success) {
+          sendError(socket, 'invalid-frame', 'Binary frames must be step screenshots sent after hello.');
+          return;
+        }
+        if (frame.payload[0] !== 0xff || frame.payload[1] !== 0xd8) {
+          sendError(socket, 'invalid-frame', 'The screenshot is not a JPEG image.');
+          return;
+        }
+        const current = session;
+        enqueue(() => dispatcher.handleScreenshot(current, header.data, frame.payload));
+        return;
+      }
+      const parsed = RunnerMessageSchema.safeParse(parseJsonFrame(data));
+      if (!parsed.success) {
+        sendError(socket, 'invalid-frame', `Not a valid runner message: ${parsed.error.issues[0]?.message ?? 'unreadable'}.`);
+        return;
+      }
+      const message = parsed.data;
+      if (message.type === 'hello') {
+        if (session) {
+          sendError(socket, 'invalid-frame', 'hello was already received.');
+          return;
+        }
+        clearTimeout(helloTimer);
+        if (message.protocolVersion !== PROTOCOL_VERSION) {
+          sendError(socket, 'unsupported-protocol-version', `This server speaks protocol ${PROTOCOL_VERSION}; the runner sent ${message.protocolVersion}. Update the runner.`);
+          socket.close(CLOSE_CODES.unsupportedProtocolVersion, 'unsupported protocol version');
+          return;
+        }
+        session = {
+          id: randomUUID(),
+          name: message.runner.name,
+          capacity: message.runner.capacity,
+          active: new Map(),
+          closed: false,
+          send: (outgoing) => sendJson(socket, outgoing),
+        };
+        sendJson(socket, { type: 'welcome', protocolVersion: PROTOCOL_VERSION, runnerId: session.id, heartbeatMs: options.heartbeatMs });
+        dispatcher.attach(session);
+        return;
+      }
+      if (!session) {
+        sendError(socket, 'invalid-frame', 'Send hello first.');
+        return;
+      }
+      const current = session;
+      enqueue(() => dispatcher.handle(current, message));
+    });
+
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      const current = session;
+      if (!current) return;
+      enqueue(() => dispatcher.detach(current));
+      const done = queue;
+      detaching.add(done);
+      void done.finally(() => detaching.delete(done));
+    });
+  });
+
+  return {
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+      if (!authorised(request)) {
+        logger.warn({ remoteAddress: request.socket.remoteAddress }, 'runner refused: bad or missing token');
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
+          JSON.stringify({ error: { code: 'unauthorized', message: 'A valid runner token is required.' } }));
+        return;
+      }
+      server.handleUpgrade(request, socket, head, (webSocket) => server.emit('connection', webSocket, request));
+    },
+    /** Closes every runner connection and waits until their runs are queued again. */
+    async close() {
+      await closeAllClients(server, CLOSE_CODES.shuttingDown, 'server shutting down');
+      await Promise.all(detaching);
+    },
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
