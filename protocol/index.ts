@@ -86,3 +86,5 @@ export type { DecodedBinaryFrame } from './binary-frame.ts';
 export { CreateConversationBodySchema, CreateRunBodySchema, PostMessageBodySchema } from './api.ts';
 export type { CreateRunBody, PostMessageBody } from './api.ts';
 export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';
+export { commandExamples } from './command-examples.ts';
+export type { CommandExample } from './command-examples.ts';

@@ -52,6 +52,7 @@ export async function createSkipperServer({ config, store, logger, uiDir }: Skip
     logger,
     ownerId: localUser.id,
     uiDir: uiDir ?? new URL('../chat-ui/dist', import.meta.url).pathname,
+    ...(config.publicUrl && { publicUrl: config.publicUrl }),
   });
   const httpServer = createServer(app);
   const runnerGateway = createRunnerGateway({

@@ -7,12 +7,15 @@ import { summarizeRun } from './run-summary.ts';
 
 export type ChatService = {
   /** Stores what the person wrote and replies: a plan with a queued run, or help. Returns both messages. */
-  postMessage(ownerId: string, conversationId: string, body: PostMessageBody): Promise<ChatMessage[]>;
+  postMessage(ownerId: string, conversationId: string, body: PostMessageBody, context: RequestContext): Promise<ChatMessage[]>;
   /** Queues a run from steps or a command prompt, in the given conversation or a new one. */
-  createRun(ownerId: string, body: CreateRunBody): Promise<{ run: RunView; conversationId: string }>;
+  createRun(ownerId: string, body: CreateRunBody, context: RequestContext): Promise<{ run: RunView; conversationId: string }>;
   /** Posts the closing message of a run that ended. */
   summarizeRun(finished: FinishedRun): Promise<void>;
 };
+
+/** Where the request came from: help replies point their examples at this skipper's demo site. */
+export type RequestContext = { baseUrl: string };
 
 export type ChatServiceOptions = {
   store: Store;
@@ -45,7 +48,7 @@ export function createChatService({ store, hub, maxAttempts, onRunQueued }: Chat
   }
 
   return {
-    async postMessage(ownerId, conversationId, body) {
+    async postMessage(ownerId, conversationId, body, { baseUrl }) {
       const user = await appendUser(ownerId, conversationId, body);
       if (user.duplicate) {
         const reply = await store.messages.replyTo(ownerId, user.message.id);
@@ -56,18 +59,22 @@ export function createChatService({ store, hub, maxAttempts, onRunQueued }: Chat
         const { message } = await replyWithPlan(ownerId, conversationId, { source: 'grammar', steps: parsed.steps });
         return [user.message, message];
       }
-      const help = await store.messages.appendAssistant(ownerId, conversationId, { text: commandHelp(parsed.error.message) });
+      const help = await store.messages.appendAssistant(ownerId, conversationId, {
+        text: commandHelp({ problem: parsed.error.message, baseUrl }),
+      });
       if (!help) throw ApiError.notFound('conversation');
       hub.publish(help.change);
       return [user.message, help.message];
     },
 
-    async createRun(ownerId, body) {
+    async createRun(ownerId, body, { baseUrl }) {
       // Understand the request before writing anything, so a bad prompt leaves no trace.
       let steps: Step[];
       if ('prompt' in body) {
         const parsed = parseCommands(body.prompt);
-        if (!parsed.ok) throw new ApiError(422, 'unrecognized-command', commandHelp(parsed.error.message));
+        if (!parsed.ok) {
+          throw new ApiError(422, 'unrecognized-command', commandHelp({ problem: parsed.error.message, baseUrl }));
+        }
         steps = parsed.steps;
       } else {
         steps = body.steps;

@@ -21,12 +21,14 @@ export type AppOptions = {
   ownerId: string;
   /** The built chat UI (chat-ui/dist); without it `/` explains how to build it. */
   uiDir: string;
+  /** Where people reach skipper, when it differs from the address requests arrive on. */
+  publicUrl?: string;
 };
 
 /** Largest JSON body accepted by the API. */
 const JSON_LIMIT = '256kb';
 
-export function createApp({ store, chat, dispatcher, logger, ownerId, uiDir }: AppOptions): express.Express {
+export function createApp({ store, chat, dispatcher, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_request, response, next) => {
@@ -48,8 +50,8 @@ export function createApp({ store, chat, dispatcher, logger, ownerId, uiDir }: A
   const api = express.Router();
   api.use(express.json({ limit: JSON_LIMIT }));
   api.use(actAs(ownerId));
-  api.use('/conversations', conversationRoutes({ store, chat }));
-  api.use('/runs', runRoutes({ store, chat, dispatcher }));
+  api.use('/conversations', conversationRoutes({ store, chat, ...(publicUrl && { publicUrl }) }));
+  api.use('/runs', runRoutes({ store, chat, dispatcher, ...(publicUrl && { publicUrl }) }));
   api.use('/artifacts', artifactRoutes({ store }));
   api.use(apiNotFound);
   app.use('/api', api);

@@ -1,4 +1,4 @@
-import { MAX_PLAN_STEPS, PlanStepsSchema } from '../../protocol/index.ts';
+import { commandExamples, MAX_PLAN_STEPS, PlanStepsSchema } from '../../protocol/index.ts';
 import type { Step } from '../../protocol/index.ts';
 import { quote } from './command-arguments.ts';
 import { splitClauses } from './command-clauses.ts';
@@ -15,15 +15,6 @@ export type CommandParseError = {
   clause?: string;
 };
 export type CommandParseResult = { ok: true; steps: Step[] } | { ok: false; error: CommandParseError };
-
-/** Commands shown in the help text, the UI and the README; each one parses. */
-export const COMMAND_EXAMPLES: readonly string[] = [
-  'go to http://localhost:3000/demo/login, type "alice@example.com" into "Email", type "secret" into "Password", click "Sign in", then take a screenshot',
-  'go to http://localhost:3000/demo/form, select "Team" from "Plan", click "Subscribe" and check that the page shows "Thanks for subscribing"',
-  'go to http://localhost:3000/demo/form, type "webhooks" into "Search docs", press Enter, take a full-page screenshot',
-  'go to http://localhost:3000/demo/form, click "Check status", wait for "All systems operational"',
-  'open example.com, wait 2 seconds and read the text of "h1"',
-];
 
 /**
  * Reads a message such as `go to example.com, click "Sign in", take a screenshot` into plan steps.
@@ -66,18 +57,25 @@ export function parseCommands(text: string): CommandParseResult {
   return { ok: true, steps: checked.data };
 }
 
+export type CommandHelpOptions = {
+  /** What was not understood, shown first. */
+  problem?: string;
+  /** Where this skipper is reached, so the examples point at its demo site. */
+  baseUrl: string;
+};
+
 /**
  * The reply shown in the chat when a message is not understood: the problem, the commands with
  * examples, and where free-form requests come in. Plain text with line breaks and "- " bullets.
  */
-export function commandHelp(problem?: string): string {
+export function commandHelp({ problem, baseUrl }: CommandHelpOptions): string {
   return [
     ...(problem ? [problem, ''] : []),
     'Without a language model, skipper follows simple commands. Separate them with commas, "then" or new lines, and put names in quotes:',
     ...COMMAND_PARSERS.map((parser) => `- ${parser.usage}`),
     '',
     'Examples:',
-    ...COMMAND_EXAMPLES.map((example) => `- ${example}`),
+    ...commandExamples(baseUrl).map((example) => `- ${example.prompt}`),
     '',
     'Free-form requests such as "find me the cheapest flight to Lisbon" need a language model. Set OPENAI_API_KEY, or LLM_BASE_URL for an OpenAI-compatible server such as Ollama, and restart skipper.',
   ].join('\n');

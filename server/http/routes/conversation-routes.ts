@@ -4,9 +4,10 @@ import type { ChatService } from '../../chat/chat-service.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError } from '../api-error.ts';
 import { ownerOf } from '../owner.ts';
+import { requestContext } from '../request-context.ts';
 import { parseBody, parseId } from '../validate.ts';
 
-export function conversationRoutes({ store, chat }: { store: Store; chat: ChatService }): Router {
+export function conversationRoutes({ store, chat, publicUrl }: { store: Store; chat: ChatService; publicUrl?: string }): Router {
   const router = Router();
 
   router.get('/', async (_request, response) => {
@@ -33,7 +34,8 @@ export function conversationRoutes({ store, chat }: { store: Store; chat: ChatSe
   router.post('/:conversationId/messages', async (request, response) => {
     const conversationId = parseId(request.params.conversationId, 'conversation');
     const body = parseBody(PostMessageBodySchema, request.body);
-    response.status(201).json({ messages: await chat.postMessage(ownerOf(response), conversationId, body) });
+    const messages = await chat.postMessage(ownerOf(response), conversationId, body, requestContext(request, publicUrl));
+    response.status(201).json({ messages });
   });
 
   return router;

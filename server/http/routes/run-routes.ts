@@ -5,14 +5,17 @@ import type { RunDispatcher } from '../../runs/run-dispatcher.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError } from '../api-error.ts';
 import { ownerOf } from '../owner.ts';
+import { requestContext } from '../request-context.ts';
 import { parseBody, parseId } from '../validate.ts';
 
-export function runRoutes({ store, chat, dispatcher }: { store: Store; chat: ChatService; dispatcher: RunDispatcher }): Router {
+export type RunRoutesOptions = { store: Store; chat: ChatService; dispatcher: RunDispatcher; publicUrl?: string };
+
+export function runRoutes({ store, chat, dispatcher, publicUrl }: RunRoutesOptions): Router {
   const router = Router();
 
   router.post('/', async (request, response) => {
     const body = parseBody(CreateRunBodySchema, request.body);
-    response.status(201).json(await chat.createRun(ownerOf(response), body));
+    response.status(201).json(await chat.createRun(ownerOf(response), body, requestContext(request, publicUrl)));
   });
 
   router.get('/:runId', async (request, response) => {

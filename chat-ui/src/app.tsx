@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { commandExamples, type ChatMessage, type Conversation } from '../../protocol/index.ts';
+import { createApiClient } from './api-client.ts';
+import { Composer } from './components/composer.tsx';
+import { ConnectionStatus } from './components/connection-status.tsx';
+import { ConversationList } from './components/conversation-list.tsx';
+import { EmptyState } from './components/empty-state.tsx';
+import { Thread } from './components/thread.tsx';
+import { useConversation } from './use-conversation.ts';
+import { useConversations } from './use-conversations.ts';
+import { NEW_CONVERSATION_DRAFT, useDrafts } from './use-drafts.ts';
+import { useLiveSocket } from './use-live-socket.ts';
+import { navigate, useRoute } from './use-route.ts';
+import { useSendMessage } from './use-send-message.ts';
+
+export function App() {
+  const [api] = useState(() => createApiClient());
+  const { conversationId } = useRoute();
+  const { socket, connection } = useLiveSocket();
+  const list = useConversations(api);
+  const conversation = useConversation({ conversationId, socket, api });
+  const drafts = useDrafts();
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const sidebarRef = useRef<HTMLElement>(null);
+  const sidebarToggleRef = useRef<HTMLButtonElement>(null);
+  const draftKey = conversationId ?? NEW_CONVERSATION_DRAFT;
+
+  const { add: addConversation, refresh: refreshList } = list;
+  const { merge, applyRun } = conversation;
+  const sender = useSendMessage({
+    api,
+    conversationId,
+    drafts,
+    onConversationCreated: addConversation,
+    onMessages: useCallback((id: string, messages: readonly ChatMessage[]) => merge(id, messages), [merge]),
+    // The server titles a conversation from its first message and moves it to the top.
+    onSent: refreshList,
+  });
+
+  const cancelRun = useCallback(
+    async (runId: string) => {
+      applyRun(await api.cancelRun(runId));
+    },
+    [api, applyRun],
+  );
+
+  const startNewChat = useCallback(() => {
+    navigate('/');
+    setSidebarOpen(false);
+    composerRef.current?.focus();
+  }, []);
+
+  // A reconnect may follow a long gap: the list can be stale too.
+  useEffect(() => {
+    if (connection === 'live') refreshList();
+  }, [connection, refreshList]);
+
+  const listed = list.conversations?.find((item: Conversation) => item.id === conversationId);
+  const title = conversationId === null ? 'New chat' : (listed?.title || conversation.title || 'New chat');
+  useEffect(() => {
+    document.title = conversationId === null ? 'skipper' : `${title} · skipper`;
+  }, [conversationId, title]);
+
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    // On small screens the sidebar is a drawer: take focus into it, and let Escape close it.
+    sidebarRef.current?.querySelector<HTMLElement>('a[aria-current], button')?.focus();
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') closeSidebar();
+    };
+    window.addEventListener('keydown', closeOnEscape);
+    return () => window.removeEventListener('keydown', closeOnEscape);
+  }, [sidebarOpen]);
+
+  function closeSidebar() {
+    setSidebarOpen(false);
+    sidebarToggleRef.current?.focus();
+  }
+
+  function pickExample(prompt: string) {
+    drafts.set(NEW_CONVERSATION_DRAFT, prompt);
+    composerRef.current?.focus();
+  }
+
+  return (
+    <div className={`app${sidebarOpen ? ' app--sidebar-open' : ''}`}>
+      <aside id="sidebar" ref={sidebarRef} className="sidebar" aria-label="skipper">
+        <p className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          skipper
+        </p>
+        <ConversationList
+          conversations={list.conversations}
+          error={list.error}
+          activeId={conversationId}
+          onRetry={refreshList}
+          onNewChat={startNewChat}
+          onNavigate={() => setSidebarOpen(false)}
+        />
+      </aside>
+      {sidebarOpen && <button type="button" className="sidebar-backdrop" aria-label="Close conversations" onClick={closeSidebar} />}
+
+      <main className="main">
+        <header className="main-header">
+          <button
+            type="button"
+            ref={sidebarToggleRef}
+            className="button button--quiet sidebar-toggle"
+            aria-expanded={sidebarOpen}
+            aria-controls="sidebar"
+            onClick={() => setSidebarOpen((open) => !open)}
+          >
+            <span aria-hidden="true">☰</span> Chats
+          </button>
+          <h1 className="main-title">{title}</h1>
+          <ConnectionStatus state={connection} />
+        </header>
+
+        {conversationId === null ? (
+          <EmptyState examples={commandExamples(window.location.origin)} onPick={pickExample} />
+        ) : (
+          <Thread
+            key={conversationId}
+            messages={conversation.messages}
+            status={conversation.status}
+            problem={conversation.problem}
+            planning={sender.sendingTo === conversationId}
+            onRetry={conversation.retry}
+            onStartNew={startNewChat}
+            onCancelRun={cancelRun}
+          />
+        )}
+
+        <Composer
+          value={drafts.get(draftKey)}
+          onChange={(text) => {
+            drafts.set(draftKey, text);
+            if (sender.error) sender.clearError();
+          }}
+          onSend={(text) => void sender.send(text)}
+          sending={sender.sending}
+          disabledReason={conversation.status === 'not-found' ? 'This conversation does not exist; start a new chat to send a task.' : null}
+          error={sender.error}
+          inputRef={composerRef}
+        />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useId } from 'react';
+import type { FormEvent, KeyboardEvent, Ref } from 'react';
+
+type ComposerProps = {
+  value: string;
+  onChange(text: string): void;
+  onSend(text: string): void;
+  sending: boolean;
+  /** Why the composer cannot be used right now, e.g. the conversation does not exist. */
+  disabledReason: string | null;
+  error: string | null;
+  inputRef: Ref<HTMLTextAreaElement>;
+};
+
+/** Enter sends, Shift+Enter starts a new line. The text stays in the box until the server has it. */
+export function Composer({ value, onChange, onSend, sending, disabledReason, error, inputRef }: ComposerProps) {
+  const inputId = useId();
+  const hintId = useId();
+  const errorId = useId();
+  const canSend = !sending && disabledReason === null && value.trim() !== '';
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (canSend) onSend(value);
+  }
+
+  function handleKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // isComposing: Enter also confirms a word in an input method editor (Japanese, Chinese...).
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={submit} aria-busy={sending}>
+      <label htmlFor={inputId} className="visually-hidden">
+        Describe a task for skipper
+      </label>
+      <div className="composer-box">
+        <textarea
+          id={inputId}
+          ref={inputRef}
+          data-testid="composer-input"
+          className="composer-input"
+          rows={2}
+          value={value}
+          placeholder='Describe a task, e.g. go to a page, click "Sign in", take a screenshot'
+          // Read-only rather than disabled while sending, so focus and the text stay put.
+          readOnly={sending}
+          disabled={disabledReason !== null}
+          aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+          aria-invalid={error ? true : undefined}
+          onChange={(event) => onChange(event.target.value)}
+          onKeyDown={handleKeyDown}
+        />
+        <button type="submit" className="button composer-send" data-testid="composer-send" disabled={!canSend}>
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+      </div>
+      <p id={hintId} className="composer-hint">
+        {disabledReason ?? (
+          <>
+            <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+          </>
+        )}
+      </p>
+      {error && (
+        <p id={errorId} className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,100 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ChatMessage, PlanView } from '../../../protocol/index.ts';
+import type { LoadStatus } from '../conversation-state.ts';
+import { MessageView } from './message-view.tsx';
+import { ScreenshotLightbox } from './screenshot-lightbox.tsx';
+import type { LightboxImage } from './screenshot-lightbox.tsx';
+
+type ThreadProps = {
+  messages: readonly ChatMessage[];
+  status: LoadStatus;
+  problem: string | null;
+  /** A message from this tab is being posted and planned. */
+  planning: boolean;
+  onRetry(): void;
+  onStartNew(): void;
+  onCancelRun(runId: string): Promise<void>;
+};
+
+/** Distance from the bottom, in pixels, within which the thread follows new content. */
+const FOLLOW_THRESHOLD_PX = 80;
+
+export function Thread({ messages, status, problem, planning, onRetry, onStartNew, onCancelRun }: ThreadProps) {
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const contentRef = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const [lightbox, setLightbox] = useState<LightboxImage | null>(null);
+  // A run may be reported in a later message than the plan it executes.
+  const plansById = useMemo(() => {
+    const plans = new Map<string, PlanView>();
+    for (const message of messages) for (const part of message.parts) if (part.type === 'data-plan') plans.set(part.data.id, part.data);
+    return plans;
+  }, [messages]);
+
+  // Follows growth of any kind (new messages, steps, screenshots loading) while the reader is at the bottom.
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    const content = contentRef.current;
+    if (!scroller || !content) return;
+    const observer = new ResizeObserver(() => {
+      if (following.current) scroller.scrollTop = scroller.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
+
+  // Sending is a request to see the answer, even from further up the thread.
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    if (!planning || !scroller) return;
+    following.current = true;
+    scroller.scrollTop = scroller.scrollHeight;
+  }, [planning]);
+
+  function handleScroll() {
+    const scroller = scrollerRef.current;
+    if (scroller) following.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
+  }
+
+  return (
+    <div className="thread-scroller" ref={scrollerRef} onScroll={handleScroll}>
+      <div className="thread" ref={contentRef}>
+        {status === 'not-found' ? (
+          <div className="notice">
+            <h2>Conversation not found</h2>
+            <p>{problem ?? 'It may have been deleted, or the link is incomplete.'}</p>
+            <button type="button" className="button" onClick={onStartNew}>
+              Start a new chat
+            </button>
+          </div>
+        ) : status === 'error' ? (
+          <div className="notice" role="alert">
+            <h2>This conversation could not be loaded</h2>
+            <p>{problem}</p>
+            <button type="button" className="button" onClick={onRetry}>
+              Try again
+            </button>
+          </div>
+        ) : status === 'loading' && messages.length === 0 ? (
+          <p className="thread-placeholder">Loading conversation…</p>
+        ) : (
+          <>
+            {problem && (
+              <p className="inline-error" role="alert">
+                {problem}
+              </p>
+            )}
+            {messages.length === 0 && !planning && <p className="thread-placeholder">No messages yet. Describe a task below.</p>}
+            {messages.map((message) => (
+              <MessageView key={message.id} message={message} plansById={plansById} onCancelRun={onCancelRun} onOpenScreenshot={setLightbox} />
+            ))}
+          </>
+        )}
+        <p className="planning" role="status">
+          {planning ? 'skipper is reading your message…' : ''}
+        </p>
+      </div>
+      {lightbox && <ScreenshotLightbox image={lightbox} onClose={() => setLightbox(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { FINAL_RUN_STATUSES } from '../../protocol/index.ts';
+import type { ChatMessage, RunView } from '../../protocol/index.ts';
+
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
+
+/** The open conversation as this tab knows it. */
+export type ConversationState = {
+  conversationId: string | null;
+  /** Oldest first. */
+  messages: readonly ChatMessage[];
+  /**
+   * Highest seq applied per message. Messages known only from an HTTP response have none:
+   * any socket version of them wins, and a snapshot that lacks them does not drop them.
+   */
+  seqByMessageId: ReadonlyMap<string, number>;
+  status: LoadStatus;
+  title: string | null;
+  /** What went wrong loading the conversation or its live updates, in words for people. */
+  problem: string | null;
+};
+
+export type ConversationAction =
+  | { type: 'reset'; conversationId: string | null }
+  | { type: 'snapshot'; conversationId: string; seq: number; messages: readonly ChatMessage[] }
+  | { type: 'upsert'; conversationId: string; seq: number; message: ChatMessage }
+  /** Messages from an HTTP response, which carries no seq. */
+  | { type: 'merge'; conversationId: string; messages: readonly ChatMessage[]; title?: string | null }
+  | { type: 'run-update'; run: RunView }
+  | { type: 'failed'; conversationId: string; notFound: boolean; problem: string };
+
+export function initialConversationState(conversationId: string | null): ConversationState {
+  return {
+    conversationId,
+    messages: [],
+    seqByMessageId: new Map(),
+    status: conversationId === null ? 'idle' : 'loading',
+    title: null,
+    problem: null,
+  };
+}
+
+export function conversationReducer(state: ConversationState, action: ConversationAction): ConversationState {
+  if (action.type === 'reset') return initialConversationState(action.conversationId);
+  // Frames and responses for a conversation that is no longer open arrive late; drop them.
+  const conversationId = action.type === 'run-update' ? action.run.conversationId : action.conversationId;
+  if (conversationId !== state.conversationId) return state;
+
+  switch (action.type) {
+    case 'snapshot':
+      return { ...applySnapshot(state, action.seq, action.messages), status: 'ready', problem: null };
+    case 'upsert': {
+      const known = state.seqByMessageId.get(action.message.id);
+      if (known !== undefined && action.seq <= known) return state;
+      const seqByMessageId = new Map(state.seqByMessageId).set(action.message.id, action.seq);
+      return { ...state, messages: placeMessage(state.messages, action.message), seqByMessageId };
+    }
+    case 'merge': {
+      let messages = state.messages;
+      for (const message of action.messages) {
+        // A socket version is at least as new as the response, which may have been built before it.
+        if (!state.seqByMessageId.has(message.id)) messages = placeMessage(messages, message);
+      }
+      const status = state.status === 'not-found' ? state.status : 'ready';
+      return { ...state, messages, status, title: action.title === undefined ? state.title : action.title };
+    }
+    case 'run-update': {
+      const messages = applyRun(state.messages, action.run);
+      return messages === state.messages ? state : { ...state, messages };
+    }
+    case 'failed':
+      if (action.notFound) return { ...state, status: 'not-found', problem: action.problem };
+      // Once something is shown, a later failure is a notice, not a reason to hide the thread.
+      return { ...state, status: state.status === 'ready' ? 'ready' : 'error', problem: action.problem };
+  }
+}
+
+function applySnapshot(state: ConversationState, seq: number, snapshot: readonly ChatMessage[]): ConversationState {
+  const inSnapshot = new Set(snapshot.map((message) => message.id));
+  const seqByMessageId = new Map<string, number>(snapshot.map((message) => [message.id, seq]));
+  let messages: readonly ChatMessage[] = snapshot;
+  for (const message of state.messages) {
+    const known = state.seqByMessageId.get(message.id);
+    const newerThanSnapshot = known !== undefined && known > seq;
+    const onlyFromHttp = known === undefined && !inSnapshot.has(message.id);
+    if (newerThanSnapshot) seqByMessageId.set(message.id, known);
+    if (newerThanSnapshot || onlyFromHttp) messages = placeMessage(messages, message);
+  }
+  return { ...state, messages, seqByMessageId };
+}
+
+/** Replaces the message with the same id in place, or inserts it in time order. */
+function placeMessage(messages: readonly ChatMessage[], message: ChatMessage): ChatMessage[] {
+  const existing = messages.findIndex((candidate) => candidate.id === message.id);
+  if (existing !== -1) {
+    const next = messages.slice();
+    next[existing] = message;
+    return next;
+  }
+  const position = messages.findIndex((candidate) => comesBefore(message, candidate));
+  if (position === -1) return [...messages, message];
+  return [...messages.slice(0, position), message, ...messages.slice(position)];
+}
+
+function comesBefore(a: ChatMessage, b: ChatMessage): boolean {
+  const timeA = Date.parse(a.metadata.createdAt);
+  const timeB = Date.parse(b.metadata.createdAt);
+  // A prompt and its reply can share a millisecond; the prompt comes first.
+  return timeA < timeB || (timeA === timeB && a.role === 'user' && b.role === 'assistant');
+}
+
+/** Puts a run we were sent over HTTP into the message that shows it, unless that would undo a final status. */
+function applyRun(messages: readonly ChatMessage[], run: RunView): readonly ChatMessage[] {
+  let changed = false;
+  const next = messages.map((message) => {
+    let messageChanged = false;
+    const parts = message.parts.map((part) => {
+      if (part.type !== 'data-run' || part.data.id !== run.id) return part;
+      if (FINAL_RUN_STATUSES.includes(part.data.status) && !FINAL_RUN_STATUSES.includes(run.status)) return part;
+      messageChanged = true;
+      return { ...part, data: run };
+    });
+    if (!messageChanged) return message;
+    changed = true;
+    return { ...message, parts };
+  });
+  return changed ? next : messages;
+}

@@ -1,0 +1,39 @@
+import type { RunView, StepState } from '../../protocol/index.ts';
+import { formatDuration } from './format-duration.ts';
+
+export type StepRowModel = { index: number; label: string; state: StepState | undefined };
+
+/**
+ * One sentence on where a run stands, read out by screen readers as it changes
+ * ("Running step 2 of 5: Click "Sign in"."), so it names the step, not only the status.
+ */
+export function summarizeRun(run: RunView | undefined, rows: readonly StepRowModel[]): string {
+  const total = rows.length;
+  const done = rows.filter((row) => row.state?.status === 'succeeded').length;
+  if (!run) return `Not started. ${total} ${total === 1 ? 'step' : 'steps'} planned.`;
+  switch (run.status) {
+    case 'queued':
+      return run.attempt === 0 ? 'Queued, waiting for a free browser.' : `Queued again after attempt ${run.attempt}, waiting for another browser.`;
+    case 'running': {
+      const current = rows.find((row) => row.state?.status === 'running');
+      if (current) return `Running step ${current.index + 1} of ${total}: ${current.label}.`;
+      return `Running: ${done} of ${total} steps done.`;
+    }
+    case 'succeeded': {
+      const elapsed = runDuration(run);
+      return `Done: all ${total} ${total === 1 ? 'step' : 'steps'} succeeded${elapsed === undefined ? '' : ` in ${formatDuration(elapsed)}`}.`;
+    }
+    case 'failed': {
+      const failed = rows.find((row) => row.state?.status === 'failed');
+      return failed ? `Failed at step ${failed.index + 1} of ${total}: ${failed.label}.` : `Failed after ${done} of ${total} steps.`;
+    }
+    case 'cancelled':
+      return `Cancelled after ${done} of ${total} steps.`;
+  }
+}
+
+function runDuration(run: RunView): number | undefined {
+  if (run.startedAt && run.endedAt) return Math.max(0, Date.parse(run.endedAt) - Date.parse(run.startedAt));
+  const durations = run.steps.map((step) => step.durationMs ?? 0);
+  return durations.length === 0 ? undefined : durations.reduce((sum, ms) => sum + ms, 0);
+}

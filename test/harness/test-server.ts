@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { createSkipperServer, type SkipperServer } from '../../server/create-skipper-server.ts';
+import { createLogger } from '../../server/logger.ts';
+import { openPostgresStore } from '../../server/store/postgres/open-postgres-store.ts';
+import type { Store } from '../../server/store/store.ts';
+import type { TestDatabase } from '../../server/store/testing/test-database.ts';
+
+export type TestServerOptions = {
+  /** Default 30 s, like production. */
+  leaseMs?: number;
+  /** Default 2. */
+  maxAttempts?: number;
+  /** Reuse this database (to restart a server on the same data); default a fresh one. */
+  database?: TestDatabase;
+  stepTimeoutMs?: number;
+  /** Serve this built chat UI. */
+  uiDir?: string;
+};
+
+export type TestServer = {
+  baseUrl: string;
+  runnerUrl: string;
+  token: string;
+  store: Store;
+  server: SkipperServer;
+  database: TestDatabase;
+  /** fetch against the server, JSON body in and parsed JSON out. */
+  api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  /** Stops the server and closes its store; the database stays for a restart. */
+  stop(): Promise<void>;
+};
+
+/** The real server on a loopback port, on its own database, with the built UI if there is one. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  // Imported lazily: it reads the database server from vitest, which benchmarks run without.
+  const database =
+    options.database ?? (await (await import('../../server/store/testing/test-database.ts')).createTestDatabase());
+  const store = await openPostgresStore({ connectionString: database.url });
+  const token = randomBytes(16).toString('hex');
+  const server = await createSkipperServer({
+    store,
+    ...(options.uiDir && { uiDir: options.uiDir }),
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
+    config: {
+      runnerToken: token,
+      runLeaseMs: options.leaseMs ?? 30_000,
+      runMaxAttempts: options.maxAttempts ?? 2,
+      stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
+      screenshotQuality: 70,
+    },
+  });
+  const port = await server.listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    runnerUrl: `ws://127.0.0.1:${port}/ws/runner`,
+    token,
+    store,
+    server,
+    database,
+    async api(path, init = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { ...(init.body !== undefined && { 'Content-Type': 'application/json' }), ...init.headers },
+        ...(init.body !== undefined && { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: response.status, body };
+    },
+    async stop() {
+      await server.close();
+      await store.close();
+    },
+  };
+}

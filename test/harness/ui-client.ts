@@ -1,0 +1,99 @@
+import { WebSocket } from 'ws';
+import {
+  PROTOCOL_VERSION,
+  UiServerMessageSchema,
+  type ChatMessage,
+  type RunView,
+  type UiServerMessage,
+} from '../../protocol/index.ts';
+
+export type UiClient = {
+  socket: WebSocket;
+  received: UiServerMessage[];
+  sendRaw(data: string | Buffer): void;
+  send(message: object): void;
+  /** Resolves with the first message (already received or future) matching `predicate`. */
+  waitFor(predicate: (message: UiServerMessage) => boolean, timeoutMs?: number): Promise<UiServerMessage>;
+  /** Subscribes and resolves with the snapshot. */
+  subscribe(conversationId: string): Promise<Extract<UiServerMessage, { type: 'conversation-snapshot' }>>;
+  /** Resolves when the run reaches a state matching `predicate`, as seen through the socket. */
+  waitForRun(runId: string, predicate: (run: RunView) => boolean, timeoutMs?: number): Promise<RunView>;
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+};
+
+export function runOf(message: ChatMessage): RunView | undefined {
+  return message.parts.find((part) => part.type === 'data-run')?.data;
+}
+
+function chatMessagesIn(message: UiServerMessage): ChatMessage[] {
+  if (message.type === 'conversation-snapshot') return message.messages;
+  return message.type === 'message-upsert' ? [message.message] : [];
+}
+
+/** A browser-like client of `/ws`: it validates everything the server sends. */
+export async function connectUi(baseUrl: string, options: { origin?: string; hello?: boolean } = {}): Promise<UiClient> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { ...(options.origin && { origin: options.origin }) });
+  const received: UiServerMessage[] = [];
+  const waiters = new Set<() => void>();
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  socket.on('message', (data) => {
+    received.push(UiServerMessageSchema.parse(JSON.parse(data.toString())));
+    for (const wake of waiters) wake();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+
+  function waitFor(predicate: (message: UiServerMessage) => boolean, timeoutMs = 30_000): Promise<UiServerMessage> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = received.find(predicate);
+        if (!found) return;
+        cleanup();
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no matching message; last received: ${JSON.stringify(received.slice(-2)).slice(0, 2000)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  const client: UiClient = {
+    socket,
+    received,
+    sendRaw: (data) => socket.send(data),
+    send: (message) => socket.send(JSON.stringify(message)),
+    waitFor,
+    async subscribe(conversationId) {
+      client.send({ type: 'subscribe', conversationId });
+      return (await waitFor(
+        (message) => message.type === 'conversation-snapshot' && message.conversationId === conversationId,
+      )) as Extract<UiServerMessage, { type: 'conversation-snapshot' }>;
+    },
+    async waitForRun(runId, predicate, timeoutMs) {
+      const matching = (message: UiServerMessage) =>
+        chatMessagesIn(message)
+          .map(runOf)
+          .find((run) => run?.id === runId && predicate(run));
+      return matching(await waitFor((message) => matching(message) !== undefined, timeoutMs))!;
+    },
+    closed,
+    close: () => socket.close(),
+  };
+  if (options.hello ?? true) {
+    client.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+    await waitFor((message) => message.type === 'welcome');
+  }
+  return client;
+}
