@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { PROTOCOL_VERSION, type RunAssign } from '../protocol/index.ts';
+import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, type RunAssign } from '../protocol/index.ts';
 import { connectToServer } from './connection/server-connection.ts';
 import type { Logger } from './logger.ts';
 import { executeRun } from './run/execute-run.ts';
@@ -107,7 +107,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         runId: assignment.runId,
         attempt: assignment.attempt,
         status: 'failed',
-        error: { code: 'browser-error', message: `The browser failed: ${(error as Error).message}`.slice(0, 4000) },
+        error: { code: 'browser-error', message: `The browser failed: ${(error as Error).message}`.slice(0, MAX_ERROR_MESSAGE_LENGTH) },
       });
     } finally {
       active.delete(assignment.runId);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { ChatMessageSchema, ConversationSchema } from './chat.ts';
+import { PlanViewSchema, RunViewSchema } from './run.ts';
 import { PlanStepsSchema } from './step.ts';
 
-// Bodies of the REST API's requests. Responses are built from the schemas in chat.ts and run.ts.
+// Bodies of the REST API's requests and responses.
 
 export const CreateConversationBodySchema = z.strictObject({
   title: z.string().trim().min(1).max(200).optional(),
@@ -20,3 +22,25 @@ export const CreateRunBodySchema = z.union([
   z.strictObject({ prompt: z.string().trim().min(1).max(20_000), conversationId: z.uuid().optional() }),
 ]);
 export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;
+
+// Bodies of the REST API's successful responses.
+
+export const ConversationListResponseSchema = z.strictObject({ conversations: z.array(ConversationSchema) });
+export const ConversationResponseSchema = z.strictObject({ conversation: ConversationSchema });
+export const ConversationDetailResponseSchema = z.strictObject({
+  conversation: ConversationSchema,
+  messages: z.array(ChatMessageSchema),
+});
+/** The stored message and the reply to it. */
+export const MessagesResponseSchema = z.strictObject({ messages: z.array(ChatMessageSchema) });
+export const RunResponseSchema = z.strictObject({ run: RunViewSchema });
+export const RunDetailResponseSchema = z.strictObject({ run: RunViewSchema, plan: PlanViewSchema });
+export const CreatedRunResponseSchema = z.strictObject({ run: RunViewSchema, conversationId: z.uuid() });
+
+export type ConversationListResponse = z.infer<typeof ConversationListResponseSchema>;
+export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;
+export type ConversationDetailResponse = z.infer<typeof ConversationDetailResponseSchema>;
+export type MessagesResponse = z.infer<typeof MessagesResponseSchema>;
+export type RunResponse = z.infer<typeof RunResponseSchema>;
+export type RunDetailResponse = z.infer<typeof RunDetailResponseSchema>;
+export type CreatedRunResponse = z.infer<typeof CreatedRunResponseSchema>;

@@ -30,10 +30,13 @@ export const ERROR_CODES = [
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
+/** Longest error message accepted on the wire. */
+export const MAX_ERROR_MESSAGE_LENGTH = 4_000;
+
 /** What an error looks like on the wire: a stable code and a message a person can act on. */
 export const ErrorInfoSchema = z.strictObject({
   code: ErrorCodeSchema,
-  message: z.string().max(4000),
+  message: z.string().max(MAX_ERROR_MESSAGE_LENGTH),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 

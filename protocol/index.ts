@@ -19,10 +19,12 @@ export {
 } from './step.ts';
 export type { Step, StepOfType, StepType, Target } from './step.ts';
 export { describeStep, describeTarget } from './describe-step.ts';
-export { ApiErrorBodySchema, ERROR_CODES, ErrorCodeSchema, ErrorInfoSchema } from './errors.ts';
+export { ApiErrorBodySchema, ERROR_CODES, ErrorCodeSchema, ErrorInfoSchema, MAX_ERROR_MESSAGE_LENGTH } from './errors.ts';
 export type { ApiErrorBody, ErrorCode, ErrorInfo } from './errors.ts';
 export {
   FINAL_RUN_STATUSES,
+  MAX_OUTPUT_TEXT_LENGTH,
+  MAX_OUTPUT_URL_LENGTH,
   PLAN_SOURCES,
   PlanViewSchema,
   RUN_STATUSES,
@@ -83,8 +85,29 @@ export {
 export type { ConversationSnapshot, MessageUpsert, UiClientMessage, UiServerMessage } from './ui-messages.ts';
 export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 export type { DecodedBinaryFrame } from './binary-frame.ts';
-export { CreateConversationBodySchema, CreateRunBodySchema, PostMessageBodySchema } from './api.ts';
-export type { CreateRunBody, PostMessageBody } from './api.ts';
+export {
+  ConversationDetailResponseSchema,
+  ConversationListResponseSchema,
+  ConversationResponseSchema,
+  CreateConversationBodySchema,
+  CreatedRunResponseSchema,
+  CreateRunBodySchema,
+  MessagesResponseSchema,
+  PostMessageBodySchema,
+  RunDetailResponseSchema,
+  RunResponseSchema,
+} from './api.ts';
+export type {
+  ConversationDetailResponse,
+  ConversationListResponse,
+  ConversationResponse,
+  CreatedRunResponse,
+  CreateRunBody,
+  MessagesResponse,
+  PostMessageBody,
+  RunDetailResponse,
+  RunResponse,
+} from './api.ts';
 export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';
 export { commandExamples } from './command-examples.ts';
 export type { CommandExample } from './command-examples.ts';

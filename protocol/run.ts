@@ -13,12 +13,17 @@ export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skip
 export const StepStatusSchema = z.enum(STEP_STATUSES);
 export type StepStatus = z.infer<typeof StepStatusSchema>;
 
+/** Longest text an `extract` step may report. */
+export const MAX_OUTPUT_TEXT_LENGTH = 100_000;
+/** Longest page URL a step may report. */
+export const MAX_OUTPUT_URL_LENGTH = 4_096;
+
 /** What a step produced besides its status. */
 export const StepOutputSchema = z.strictObject({
   /** Text read by an `extract` step. */
-  text: z.string().max(100_000).optional(),
+  text: z.string().max(MAX_OUTPUT_TEXT_LENGTH).optional(),
   /** Final URL after the step. */
-  url: z.string().max(4096).optional(),
+  url: z.string().max(MAX_OUTPUT_URL_LENGTH).optional(),
 });
 export type StepOutput = z.infer<typeof StepOutputSchema>;
 
@@ -59,6 +64,9 @@ export const PlanViewSchema = z.strictObject({
   id: z.uuid(),
   source: z.enum(PLAN_SOURCES),
   steps: PlanStepsSchema,
+  /** For plans made by a model: which model, and which version of which prompt. */
+  model: z.string().optional(),
+  prompt: z.strictObject({ name: z.string(), hash: z.string() }).optional(),
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type PlanView = z.infer<typeof PlanViewSchema>;

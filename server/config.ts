@@ -26,7 +26,17 @@ const ServerEnvSchema = z.object({
   STEP_TIMEOUT_MS: envInt({ default: 10_000, min: 100, max: 120_000 }),
   SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
   LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
+  OPENAI_API_KEY: envVar(z.string().min(1).optional()),
+  LLM_BASE_URL: envVar(z.url({ protocol: /^https?$/ }).optional()),
+  LLM_MODEL: envVar(z.string().min(1).optional()),
+  LLM_TIMEOUT_MS: envInt({ default: 60_000, min: 1_000, max: 600_000 }),
+}).refine((env) => !env.LLM_BASE_URL || env.LLM_MODEL, {
+  path: ['LLM_MODEL'],
+  message: 'is required with LLM_BASE_URL: name the model the server should use (e.g. llama3.1)',
 });
+
+/** The model used with OPENAI_API_KEY alone. */
+const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
 
 export type ServerConfig = {
   port: number;
@@ -44,6 +54,8 @@ export type ServerConfig = {
   stepTimeoutMs: number;
   screenshotQuality: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The language model for free-form requests; absent when neither OPENAI_API_KEY nor LLM_BASE_URL is set. */
+  llm?: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
 };
 
 export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -60,5 +72,13 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     stepTimeoutMs: parsed.STEP_TIMEOUT_MS,
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
     logLevel: parsed.LOG_LEVEL,
+    ...((parsed.OPENAI_API_KEY || parsed.LLM_BASE_URL) && {
+      llm: {
+        ...(parsed.OPENAI_API_KEY && { apiKey: parsed.OPENAI_API_KEY }),
+        ...(parsed.LLM_BASE_URL && { baseUrl: parsed.LLM_BASE_URL }),
+        model: parsed.LLM_MODEL ?? DEFAULT_OPENAI_MODEL,
+        timeoutMs: parsed.LLM_TIMEOUT_MS,
+      },
+    }),
   };
 }

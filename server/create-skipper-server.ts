@@ -6,6 +6,7 @@ import { createApp } from './http/create-app.ts';
 import { createConversationHub } from './live/conversation-hub.ts';
 import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
+import type { ModelPlanner } from './planner/model-planner.ts';
 import { createRunDispatcher } from './runs/run-dispatcher.ts';
 import { createRunnerGateway } from './runs/runner-gateway.ts';
 import type { Store } from './store/store.ts';
@@ -19,6 +20,8 @@ export type SkipperServerOptions = {
   logger: Logger;
   /** The built chat UI. Default chat-ui/dist. */
   uiDir?: string;
+  /** Plans free-form requests; without one, only the command grammar is understood. */
+  planner?: ModelPlanner;
 };
 
 export type SkipperServer = {
@@ -30,11 +33,18 @@ export type SkipperServer = {
 };
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
-export async function createSkipperServer({ config, store, logger, uiDir }: SkipperServerOptions): Promise<SkipperServer> {
+export async function createSkipperServer({ config, store, logger, uiDir, planner }: SkipperServerOptions): Promise<SkipperServer> {
   const localUser = await store.users.ensure('local');
   const hub = createConversationHub({ store, logger });
   let wakeDispatcher = () => {};
-  const chat = createChatService({ store, hub, maxAttempts: config.runMaxAttempts, onRunQueued: () => wakeDispatcher() });
+  const chat = createChatService({
+    store,
+    hub,
+    logger,
+    ...(planner && { planner }),
+    maxAttempts: config.runMaxAttempts,
+    onRunQueued: () => wakeDispatcher(),
+  });
   const dispatcher = createRunDispatcher({
     store,
     hub,

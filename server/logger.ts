@@ -16,6 +16,8 @@ const SECRET_PATHS = [
   '*.headers.authorization',
   'headers.cookie',
   '*.headers.cookie',
+  'apiKey',
+  '*.apiKey',
 ];
 
 /** JSON lines on stdout; secrets are redacted by path. */

@@ -8,6 +8,9 @@ import { loadServerConfig, type ServerConfig } from './config.ts';
 import { createSkipperServer } from './create-skipper-server.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createLanguageModel } from './planner/language-model.ts';
+import { createModelPlanner } from './planner/model-planner.ts';
+import { loadPrompt } from './prompts/load-prompt.ts';
 import { openPostgresStore } from './store/postgres/open-postgres-store.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -45,7 +48,8 @@ async function main(config: ServerConfig, logger: Logger) {
     connectionString: databaseUrl,
     onIdleError: (error) => logger.error({ err: error }, 'database connection lost'),
   });
-  const server = await createSkipperServer({ config, store, logger });
+  const planner = config.llm && (await createPlanner(config.llm));
+  const server = await createSkipperServer({ config, store, logger, ...(planner && { planner }) });
   let port: number;
   try {
     port = await server.listen(config.port, config.host);
@@ -72,6 +76,15 @@ async function main(config: ServerConfig, logger: Logger) {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function createPlanner(llm: NonNullable<ServerConfig['llm']>) {
+  return createModelPlanner({
+    model: createLanguageModel(llm),
+    modelName: llm.model,
+    prompt: await loadPrompt('planner'),
+    timeoutMs: llm.timeoutMs,
+  });
 }
 
 function isLoopbackOrAny(host: string): boolean {

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describeStep } from '../../protocol/index.ts';
+import { describeStep, MAX_ERROR_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
@@ -7,9 +7,6 @@ import { StepError } from '../steps/step-error.ts';
 
 /** Size of the browser window each run gets. */
 const VIEWPORT = { width: 1280, height: 800 };
-
-/** `ErrorInfoSchema` rejects longer messages. */
-const MAX_MESSAGE_CHARS = 4000;
 
 export type ExecuteRunOptions = {
   /** Browser to open the run's context in; it stays open afterwards. */
@@ -101,5 +98,5 @@ function asStepError(error: unknown): StepError {
 }
 
 function clamp(message: string): string {
-  return message.length <= MAX_MESSAGE_CHARS ? message : `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }

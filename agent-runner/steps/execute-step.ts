@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
-import { describeTarget } from '../../protocol/index.ts';
+import { describeTarget, MAX_OUTPUT_TEXT_LENGTH, MAX_OUTPUT_URL_LENGTH } from '../../protocol/index.ts';
 import type { Step, StepOfType, StepOutput, Target } from '../../protocol/index.ts';
 import { formatSeconds } from './format-seconds.ts';
 import { describeNetworkError } from './navigation-error.ts';
 import { isTimeoutError, toStepError } from './playwright-error.ts';
 import { resolveTarget, type TargetAction } from './resolve-target.ts';
 import { StepError } from './step-error.ts';
-
-/** Longest text an `extract` step returns: the limit of `StepOutputSchema.text`. */
-const MAX_EXTRACT_CHARS = 100_000;
-
-/** The limit of `StepOutputSchema.url`; a longer URL (a big `data:` URL) is left out rather than cut into a wrong one. */
-const MAX_URL_CHARS = 4096;
 
 /** Option labels listed when a `select` step names an option that does not exist. */
 const MAX_LISTED_OPTIONS = 10;
@@ -46,7 +40,7 @@ export async function executeStep(options: ExecuteStepOptions): Promise<StepOutp
     signal?.throwIfAborted();
     const text = await runStep(step, context);
     const url = page.url();
-    return { ...(text !== undefined && { text }), ...(url.length <= MAX_URL_CHARS && { url }) };
+    return { ...(text !== undefined && { text }), ...(url.length <= MAX_OUTPUT_URL_LENGTH && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
   } catch (error) {
     throw toStepError(error, { timeoutMs, signal });
   }
@@ -81,7 +75,7 @@ async function runStep(step: Step, context: StepContext): Promise<string | undef
       return undefined;
     case 'extract': {
       const text = await (await resolve(step.target, 'read', context)).innerText({ timeout: remainingMs(context), signal });
-      return text.trim().slice(0, MAX_EXTRACT_CHARS);
+      return text.trim().slice(0, MAX_OUTPUT_TEXT_LENGTH);
     }
     case 'screenshot':
       // The run takes a screenshot after every step; this step only asks for one.

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { ApiErrorBodySchema, ChatMessageSchema, ConversationSchema, RunViewSchema } from '../../protocol/index.ts';
+import {
+  ApiErrorBodySchema,
+  ConversationDetailResponseSchema,
+  ConversationListResponseSchema,
+  ConversationResponseSchema,
+  MessagesResponseSchema,
+  RunResponseSchema,
+} from '../../protocol/index.ts';
 import type { ChatMessage, Conversation, PostMessageBody, RunView } from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
-
-// Response envelopes of the REST API, composed from the protocol's schemas.
-const ConversationListResponseSchema = z.object({ conversations: z.array(ConversationSchema) });
-const ConversationResponseSchema = z.object({ conversation: ConversationSchema });
-const ConversationDetailResponseSchema = z.object({
-  conversation: ConversationSchema,
-  messages: z.array(ChatMessageSchema),
-});
-const MessagesResponseSchema = z.object({ messages: z.array(ChatMessageSchema) });
-const RunResponseSchema = z.object({ run: RunViewSchema });
 
 export type ApiClientOptions = {
   /** Default: the browser's fetch. */

@@ -21,6 +21,9 @@ export type Change = { ownerId: string; conversationId: string; seq: number; mes
 export type NewPlan = {
   source: PlanView['source'];
   steps: Step[];
+  /** The model that made the plan, for source `model`. */
+  model?: string;
+  prompt?: { name: string; hash: string };
 };
 
 export type NewAssistantMessage = {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSkipperServer, type SkipperServer } from '../../server/create-skipper-server.ts';
 import { createLogger } from '../../server/logger.ts';
+import type { ModelPlanner } from '../../server/planner/model-planner.ts';
 import { openPostgresStore } from '../../server/store/postgres/open-postgres-store.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { TestDatabase } from '../../server/store/testing/test-database.ts';
@@ -15,6 +16,7 @@ export type TestServerOptions = {
   stepTimeoutMs?: number;
   /** Serve this built chat UI. */
   uiDir?: string;
+  planner?: ModelPlanner;
 };
 
 export type TestServer = {
@@ -40,6 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = await createSkipperServer({
     store,
     ...(options.uiDir && { uiDir: options.uiDir }),
+    ...(options.planner && { planner: options.planner }),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
     config: {
       runnerToken: token,

@@ -42,7 +42,11 @@ export function RunCard({ plan, run, onCancelRun, onOpenScreenshot }: RunCardPro
     <section className={`run-card run-card--${status}`} data-testid="run-card" data-status={status} aria-labelledby={headingId}>
       <header className="run-card-header">
         <h3 id={headingId} className="run-card-title">
-          Plan <span className="run-card-count">· {rows.length} {rows.length === 1 ? 'step' : 'steps'}</span>
+          Plan{' '}
+          <span className="run-card-count">
+            · {rows.length} {rows.length === 1 ? 'step' : 'steps'}
+            {plan?.model && ` · planned by ${plan.model}`}
+          </span>
         </h3>
         <span className={`run-badge run-badge--${status}`}>
           <StatusIcon status={status} />

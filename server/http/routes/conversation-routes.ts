@@ -1,5 +1,12 @@
 import { Router } from 'express';
-import { CreateConversationBodySchema, PostMessageBodySchema } from '../../../protocol/index.ts';
+import {
+  CreateConversationBodySchema,
+  PostMessageBodySchema,
+  type ConversationDetailResponse,
+  type ConversationListResponse,
+  type ConversationResponse,
+  type MessagesResponse,
+} from '../../../protocol/index.ts';
 import type { ChatService } from '../../chat/chat-service.ts';
 import type { Store } from '../../store/store.ts';
 import { ApiError } from '../api-error.ts';
@@ -11,13 +18,13 @@ export function conversationRoutes({ store, chat, publicUrl }: { store: Store; c
   const router = Router();
 
   router.get('/', async (_request, response) => {
-    response.json({ conversations: await store.conversations.list(ownerOf(response)) });
+    response.json({ conversations: await store.conversations.list(ownerOf(response)) } satisfies ConversationListResponse);
   });
 
   router.post('/', async (request, response) => {
     const body = parseBody(CreateConversationBodySchema, request.body ?? {});
     const conversation = await store.conversations.create(ownerOf(response), body);
-    response.status(201).json({ conversation });
+    response.status(201).json({ conversation } satisfies ConversationResponse);
   });
 
   router.get('/:conversationId', async (request, response) => {
@@ -28,14 +35,14 @@ export function conversationRoutes({ store, chat, publicUrl }: { store: Store; c
       store.conversations.messages(ownerId, conversationId),
     ]);
     if (!conversation || !thread) throw ApiError.notFound('conversation');
-    response.json({ conversation, messages: thread.messages });
+    response.json({ conversation, messages: thread.messages } satisfies ConversationDetailResponse);
   });
 
   router.post('/:conversationId/messages', async (request, response) => {
     const conversationId = parseId(request.params.conversationId, 'conversation');
     const body = parseBody(PostMessageBodySchema, request.body);
     const messages = await chat.postMessage(ownerOf(response), conversationId, body, requestContext(request, publicUrl));
-    response.status(201).json({ messages });
+    response.status(201).json({ messages } satisfies MessagesResponse);
   });
 
   return router;

@@ -30,7 +30,7 @@ describe('postgres migrations', () => {
   it('bring an empty database up to date once', async () => {
     const pool = new pg.Pool({ connectionString: (await freshDatabase()).url });
     try {
-      expect((await migrate(pool)).applied).toEqual(['001_initial.sql']);
+      expect((await migrate(pool)).applied).toEqual(['001_initial.sql', '002_plan_provenance.sql']);
       expect((await migrate(pool)).applied).toEqual([]);
       const { rows } = await pool.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -55,7 +55,7 @@ describe('postgres migrations', () => {
     const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 1]);
+      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 2]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

@@ -173,13 +173,20 @@ async function insertPlanAndRun(
 ): Promise<{ planId?: string; runId?: string }> {
   if (!plan) return {};
   const planId = randomUUID();
-  await client.query('INSERT INTO plans (id, owner_id, conversation_id, source, steps) VALUES ($1, $2, $3, $4, $5)', [
-    planId,
-    ownerId,
-    conversationId,
-    plan.source,
-    JSON.stringify(plan.steps),
-  ]);
+  await client.query(
+    `INSERT INTO plans (id, owner_id, conversation_id, source, steps, model, prompt_name, prompt_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      planId,
+      ownerId,
+      conversationId,
+      plan.source,
+      JSON.stringify(plan.steps),
+      plan.model ?? null,
+      plan.prompt?.name ?? null,
+      plan.prompt?.hash ?? null,
+    ],
+  );
   if (!run) return { planId };
   const runId = randomUUID();
   await client.query(

@@ -4,7 +4,15 @@ import type { Queryable } from './sql.ts';
 // Rows -> the wire views (protocol/). A message is stored flat (text, plan_id, run_id)
 // and served as a UIMessage whose data parts carry the plan and the run's current state.
 
-type PlanRow = { id: string; source: PlanView['source']; steps: Step[]; created_at: Date };
+type PlanRow = {
+  id: string;
+  source: PlanView['source'];
+  steps: Step[];
+  model: string | null;
+  prompt_name: string | null;
+  prompt_hash: string | null;
+  created_at: Date;
+};
 type RunRow = {
   id: string;
   conversation_id: string;
@@ -63,7 +71,18 @@ export async function loadRuns(db: Queryable, ownerId: string, runIds: string[])
 async function loadPlans(db: Queryable, ownerId: string, planIds: string[]): Promise<Map<string, PlanView>> {
   if (planIds.length === 0) return new Map();
   const { rows } = await db.query<PlanRow>('SELECT * FROM plans WHERE owner_id = $1 AND id = ANY($2)', [ownerId, planIds]);
-  return new Map(rows.map((row) => [row.id, { id: row.id, source: row.source, steps: row.steps, createdAt: row.created_at.toISOString() }]));
+  return new Map(rows.map((row) => [row.id, toPlanView(row)]));
+}
+
+function toPlanView(row: PlanRow): PlanView {
+  return {
+    id: row.id,
+    source: row.source,
+    steps: row.steps,
+    ...(row.model && { model: row.model }),
+    ...(row.prompt_name && row.prompt_hash && { prompt: { name: row.prompt_name, hash: row.prompt_hash } }),
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 function toRunView(run: RunRow, plan: PlanView, stepRows: StepRow[]): RunView {

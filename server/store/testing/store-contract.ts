@@ -119,6 +119,20 @@ export function storeContract({ name, open }: StoreContractOptions) {
       expect((await store.runs.get(owner, runId))?.run).toEqual(run);
     });
 
+    it('records which model and prompt version made a plan', async () => {
+      const owner = await newOwner();
+      const conversation = await store.conversations.create(owner, {});
+      const prompt = { name: 'planner', hash: 'abc123def456' };
+      const appended = await store.messages.appendAssistant(owner, conversation.id, {
+        text: 'Planned by a model.',
+        plan: { source: 'model', steps: STEPS, model: 'gpt-test', prompt },
+      });
+      const plan = appended?.message.parts.find((part) => part.type === 'data-plan');
+      expect(plan?.data).toMatchObject({ source: 'model', model: 'gpt-test', prompt, steps: STEPS });
+      expect(appended?.runId).toBeUndefined();
+      expect(appended?.message.parts.some((part) => part.type === 'data-run')).toBe(false);
+    });
+
     it('never shows one owner another owner’s rows', async () => {
       const alice = await newOwner();
       const bob = await newOwner();

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Step } from '../../protocol/index.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../test/harness/fake-openai-server.ts';
+import { loadPrompt } from '../prompts/load-prompt.ts';
+import { createLanguageModel } from './language-model.ts';
+import { createModelPlanner, type ModelPlanner } from './model-planner.ts';
+
+const STEPS: Step[] = [
+  { type: 'goto', url: 'http://localhost:3000/demo/login' },
+  { type: 'fill', target: 'Email', value: 'alice@example.com' },
+  { type: 'click', target: 'Sign in' },
+];
+
+describe('the model planner, through the OpenAI provider over HTTP', () => {
+  let fake: FakeOpenAiServer;
+  let planner: ModelPlanner;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAiServer();
+    planner = createModelPlanner({
+      model: createLanguageModel({ baseUrl: fake.baseUrl, model: 'fake-planner' }),
+      modelName: 'fake-planner',
+      prompt: await loadPrompt('planner'),
+      timeoutMs: 10_000,
+    });
+  });
+  afterAll(() => fake.close());
+
+  it('returns the steps with the model and prompt version that made them', async () => {
+    fake.answer({ content: JSON.stringify({ reply: 'I will sign in to the demo.', steps: STEPS }) });
+    const prompt = await loadPrompt('planner');
+    const result = await planner.plan({ messages: [{ role: 'user', content: 'sign in to the demo as alice' }] });
+    expect(result).toEqual({
+      kind: 'plan',
+      reply: 'I will sign in to the demo.',
+      steps: STEPS,
+      model: 'fake-planner',
+      prompt: { name: 'planner', hash: prompt.hash },
+    });
+    expect(prompt.hash).toMatch(/^[0-9a-f]{12}$/);
+
+    const request = fake.requests.at(-1)!;
+    expect(request.model).toBe('fake-planner');
+    expect(request.messages[0]).toEqual({ role: 'system', content: prompt.text });
+    expect(request.messages.at(-1)).toEqual({ role: 'user', content: 'sign in to the demo as alice' });
+    // The answer is constrained by the step schema, sent as JSON schema.
+    expect(request.response_format.type).toBe('json_schema');
+    expect(JSON.stringify(request.response_format.json_schema.schema)).toContain('"goto"');
+  });
+
+  it('passes on a question when the model plans no steps', async () => {
+    fake.answer({ content: JSON.stringify({ reply: 'Which site should I sign in to?', steps: [] }) });
+    expect(await planner.plan({ messages: [{ role: 'user', content: 'sign in for me' }] })).toEqual({
+      kind: 'reply',
+      reply: 'Which site should I sign in to?',
+    });
+  });
+
+  it('rejects an answer whose steps break the protocol', async () => {
+    fake.answer({ content: JSON.stringify({ reply: 'Teleporting.', steps: [{ type: 'teleport', to: 'mars' }] }) });
+    await expect(planner.plan({ messages: [{ role: 'user', content: 'go to mars' }] })).rejects.toThrow();
+  });
+
+  it('retries a failed call once, then gives up with the error', async () => {
+    const before = fake.requests.length;
+    fake.answer({ status: 500, error: 'overloaded' }, { status: 500, error: 'still overloaded' });
+    await expect(planner.plan({ messages: [{ role: 'user', content: 'open example.com' }] })).rejects.toThrow(/overloaded/);
+    expect(fake.requests.length - before).toBe(2);
+  });
+});
