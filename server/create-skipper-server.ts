@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createChatService } from './chat/chat-service.ts';
 import type { ServerConfig } from './config.ts';
 import { createApp } from './http/create-app.ts';
+import { createHostCheck } from './http/host-check.ts';
 import { createConversationHub } from './live/conversation-hub.ts';
 import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
@@ -14,7 +15,7 @@ import type { Store } from './store/store.ts';
 export type SkipperServerOptions = {
   config: Pick<
     ServerConfig,
-    'runnerToken' | 'runLeaseMs' | 'runMaxAttempts' | 'stepTimeoutMs' | 'screenshotQuality' | 'publicUrl'
+    'host' | 'runnerToken' | 'runLeaseMs' | 'runMaxAttempts' | 'stepTimeoutMs' | 'screenshotQuality' | 'publicUrl'
   >;
   store: Store;
   logger: Logger;
@@ -26,8 +27,8 @@ export type SkipperServerOptions = {
 
 export type SkipperServer = {
   httpServer: Server;
-  /** Starts listening and resolves with the bound port. */
-  listen(port: number, host: string): Promise<number>;
+  /** Starts listening on `config.host` and resolves with the bound port. */
+  listen(port: number): Promise<number>;
   /** Stops taking work, queues the runs of connected runners again, and closes every socket. Leaves the store open. */
   close(): Promise<void>;
 };
@@ -55,7 +56,9 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
   });
   wakeDispatcher = () => dispatcher.wake();
 
+  const hostAllowed = createHostCheck({ listenHost: config.host, ...(config.publicUrl && { publicUrl: config.publicUrl }) });
   const app = createApp({
+    hostAllowed,
     store,
     chat,
     dispatcher,
@@ -81,17 +84,18 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
   });
   httpServer.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === '/ws') uiGateway.handleUpgrade(request, socket, head);
+    if (!hostAllowed(request.headers.host)) socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    else if (path === '/ws') uiGateway.handleUpgrade(request, socket, head);
     else if (path === '/ws/runner') runnerGateway.handleUpgrade(request, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
   return {
     httpServer,
-    listen(port, host) {
+    listen(port) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
+        httpServer.listen(port, config.host, () => {
           httpServer.off('error', reject);
           dispatcher.start();
           resolve((httpServer.address() as AddressInfo).port);

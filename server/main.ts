@@ -52,7 +52,7 @@ async function main(config: ServerConfig, logger: Logger) {
   const server = await createSkipperServer({ config, store, logger, ...(planner && { planner }) });
   let port: number;
   try {
-    port = await server.listen(config.port, config.host);
+    port = await server.listen(config.port);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${config.port} is already in use. Stop what uses it or set PORT to another port.`, { cause: error });
@@ -62,6 +62,9 @@ async function main(config: ServerConfig, logger: Logger) {
 
   const url = config.publicUrl ?? `http://${isLoopbackOrAny(config.host) ? 'localhost' : config.host}:${port}`;
   console.log(`skipper is running at ${url}`);
+  if (!['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+    console.warn(`skipper has no sign-in yet: anyone who can reach port ${port} on ${config.host} can drive its browsers.`);
+  }
   process.send?.({ type: 'ready', url, port });
 
   let stopping = false;

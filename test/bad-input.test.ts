@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBodySchema, encodeBinaryFrame, PROTOCOL_VERSION } from '../protocol/index.ts';
@@ -59,6 +60,7 @@ describe('the REST API', () => {
     expectApiError(await server.api(`/api/runs/${randomUUID()}/cancel`, { method: 'POST' }), 404, 'not-found');
     expectApiError(await server.api('/api/artifacts/%27%3B--'), 400, 'invalid-id');
     expectApiError(await server.api(`/api/conversations/${randomUUID()}/messages`, { body: { text: 'hi' } }), 404, 'not-found');
+    expectApiError(await server.api('/api/runs', { body: { prompt: 'go to example.com', conversationId: randomUUID() } }), 404, 'not-found');
     expectApiError(await server.api('/api/nothing-here'), 404, 'not-found');
   });
 
@@ -78,6 +80,28 @@ describe('the REST API', () => {
     const conversationId = body.conversation.id;
     expectApiError(await server.api(`/api/conversations/${conversationId}/messages`, { body: { text: '   ' } }), 400, 'invalid-request');
     expect((await server.api(`/api/conversations/${conversationId}`)).body.messages).toEqual([]);
+  });
+});
+
+describe('host names', () => {
+  function getWithHost(path: string, host: string, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${server.baseUrl}${path}`, { headers: { ...headers, Host: host } }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  it('refuses requests for a host name that is not this server (DNS rebinding)', async () => {
+    const refused = await getWithHost('/api/conversations', 'evil.example:3000');
+    expectApiError({ status: refused.status, body: JSON.parse(refused.body) }, 403, 'forbidden-origin');
+    const upgrade = await getWithHost('/ws', 'evil.example', { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    expect(upgrade.status).toBe(403);
+    expect((await getWithHost('/health', 'localhost:3000')).status).toBe(200);
   });
 });
 

@@ -97,10 +97,12 @@ export function createChatService({ store, hub, logger, planner, maxAttempts, on
     },
 
     async createRun(ownerId, body, context) {
+      const thread = body.conversationId ? await store.conversations.messages(ownerId, body.conversationId) : undefined;
+      if (thread === null) throw ApiError.notFound('conversation');
       // Plan before writing anything, so a request that cannot run leaves no trace.
       let planned: Planned;
       if ('prompt' in body) {
-        const history = body.conversationId ? ((await store.conversations.messages(ownerId, body.conversationId))?.messages ?? []) : [];
+        const history = thread?.messages ?? [];
         planned = await plan(body.prompt, history, context);
         if (planned.kind === 'reply') throw new ApiError(422, 'unrecognized-command', planned.reply);
       } else {

@@ -6,6 +6,7 @@ import { createDemoRouter } from '../demo/demo-router.ts';
 import type { Logger } from '../logger.ts';
 import type { RunDispatcher } from '../runs/run-dispatcher.ts';
 import type { Store } from '../store/store.ts';
+import { ApiError } from './api-error.ts';
 import { apiNotFound, createErrorHandler } from './error-handler.ts';
 import { actAs } from './owner.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
@@ -13,6 +14,8 @@ import { conversationRoutes } from './routes/conversation-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 
 export type AppOptions = {
+  /** Requests for other host names are refused (see host-check.ts). */
+  hostAllowed(host: string | undefined): boolean;
   store: Store;
   chat: ChatService;
   dispatcher: RunDispatcher;
@@ -28,10 +31,13 @@ export type AppOptions = {
 /** Largest JSON body accepted by the API. */
 const JSON_LIMIT = '256kb';
 
-export function createApp({ store, chat, dispatcher, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
+export function createApp({ hostAllowed, store, chat, dispatcher, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use((_request, response, next) => {
+  app.use((request, response, next) => {
+    if (!hostAllowed(request.headers.host)) {
+      throw new ApiError(403, 'forbidden-origin', `skipper does not answer to the host name "${request.headers.host}". Set PUBLIC_URL to allow it.`);
+    }
     response.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
     next();
   });

@@ -45,6 +45,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.planner && { planner: options.planner }),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
     config: {
+      host: '127.0.0.1',
       runnerToken: token,
       runLeaseMs: options.leaseMs ?? 30_000,
       runMaxAttempts: options.maxAttempts ?? 2,
@@ -52,7 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       screenshotQuality: 70,
     },
   });
-  const port = await server.listen(0, '127.0.0.1');
+  const port = await server.listen(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
