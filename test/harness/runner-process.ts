@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createGrowingList } from './growing-list.ts';
 
 export type RunnerProcess = {
   child: ChildProcess;
@@ -33,8 +34,7 @@ export async function startRunnerProcess(options: {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, unknown>[] = [];
-  const waiters = new Set<() => void>();
+  const logs = createGrowingList<Record<string, unknown>>();
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -45,40 +45,20 @@ export async function startRunnerProcess(options: {
     } catch {
       logs.push({ msg: line });
     }
-    for (const wake of waiters) wake();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   function waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) {
-    return new Promise<Record<string, unknown>>((resolve, reject) => {
-      const check = () => {
-        const found = logs.find(predicate);
-        if (!found) return;
-        cleanup();
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`runner ${options.name} never logged what was expected. stderr: ${stderr}\nlogs: ${JSON.stringify(logs.slice(-5))}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      void exited.then(() => {
-        if (!logs.find(predicate)) {
-          cleanup();
-          reject(new Error(`runner ${options.name} exited. stderr: ${stderr}`));
-        }
-      });
-      waiters.add(check);
-      check();
+    return logs.waitFor(predicate, {
+      timeoutMs,
+      abandon: exited,
+      describe: () => `runner ${options.name} did not log what was expected. stderr: ${stderr}\nlast logs: ${JSON.stringify(logs.items.slice(-5))}`,
     });
   }
 
   const runner: RunnerProcess = {
     child,
-    logs,
+    logs: logs.items,
     waitForLog,
     exited,
     async stop() {

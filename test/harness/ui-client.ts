@@ -6,6 +6,7 @@ import {
   type RunView,
   type UiServerMessage,
 } from '../../protocol/index.ts';
+import { createGrowingList } from './growing-list.ts';
 
 export type UiClient = {
   socket: WebSocket;
@@ -34,14 +35,12 @@ function chatMessagesIn(message: UiServerMessage): ChatMessage[] {
 /** A browser-like client of `/ws`: it validates everything the server sends. */
 export async function connectUi(baseUrl: string, options: { origin?: string; hello?: boolean } = {}): Promise<UiClient> {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { ...(options.origin && { origin: options.origin }) });
-  const received: UiServerMessage[] = [];
-  const waiters = new Set<() => void>();
+  const received = createGrowingList<UiServerMessage>();
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
   socket.on('message', (data) => {
     received.push(UiServerMessageSchema.parse(JSON.parse(data.toString())));
-    for (const wake of waiters) wake();
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -49,29 +48,15 @@ export async function connectUi(baseUrl: string, options: { origin?: string; hel
   });
 
   function waitFor(predicate: (message: UiServerMessage) => boolean, timeoutMs = 30_000): Promise<UiServerMessage> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = received.find(predicate);
-        if (!found) return;
-        cleanup();
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no matching message; last received: ${JSON.stringify(received.slice(-2)).slice(0, 2000)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
+    return received.waitFor(predicate, {
+      timeoutMs,
+      describe: () => `no matching message; last received: ${JSON.stringify(received.items.slice(-2)).slice(0, 2000)}`,
     });
   }
 
   const client: UiClient = {
     socket,
-    received,
+    received: received.items,
     sendRaw: (data) => socket.send(data),
     send: (message) => socket.send(JSON.stringify(message)),
     waitFor,
