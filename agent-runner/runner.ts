@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, type RunAssign } from '../protocol/index.ts';
 import { connectToServer } from './connection/server-connection.ts';
 import type { Logger } from './logger.ts';
+import { createWarmPages } from './browser/run-pages.ts';
 import { executeRun } from './run/execute-run.ts';
 
 export type RunnerOptions = {
@@ -51,6 +52,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   // Launch before connecting, so a missing browser is reported at start, not at the first run.
   const browserVersion = (await currentBrowser()).version();
+  const pages = createWarmPages(currentBrowser);
+  void pages.refill();
   const active = new Map<string, ActiveRun>();
   let heartbeat: NodeJS.Timeout | undefined;
 
@@ -92,7 +95,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     logger.info({ runId: assignment.runId, attempt: assignment.attempt, steps: assignment.steps.length }, 'run started');
     try {
       const end = await executeRun({
-        browser: await currentBrowser(),
+        openPage: () => pages.take(),
         assignment,
         signal: controller.signal,
         onMessage: (message) => connection.send(message),
@@ -111,6 +114,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       });
     } finally {
       active.delete(assignment.runId);
+      void pages.refill();
     }
   }
 
@@ -119,6 +123,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       clearInterval(heartbeat);
       await connection.close();
       for (const run of active.values()) run.controller.abort();
+      await pages.close();
       const browser = await browserReady?.catch(() => undefined);
       await browser?.close().catch(() => {});
     },

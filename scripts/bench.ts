@@ -60,7 +60,8 @@ async function barePlaywright(browser: Browser, screenshotEveryStep: boolean) {
     () => page.goto(loginUrl),
     () => page.getByLabel('Email').fill('alice@example.com'),
     () => page.getByLabel('Password').fill('secret'),
-    () => page.getByRole('button', { name: 'Sign in' }).click(),
+    // Like the runner, let the navigation the click starts finish before the next picture.
+    () => page.getByRole('button', { name: 'Sign in' }).click().then(() => page.waitForLoadState('load')),
   ];
   for (const action of actions) {
     await action();

@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describeStep, MAX_ERROR_MESSAGE_LENGTH } from '../../protocol/index.ts';
 import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
 import { StepError } from '../steps/step-error.ts';
 
-/** Size of the browser window each run gets. */
-const VIEWPORT = { width: 1280, height: 800 };
-
 export type ExecuteRunOptions = {
-  /** Browser to open the run's context in; it stays open afterwards. */
-  browser: Browser;
+  /** Opens the run's page in a fresh context (see run-pages.ts); the run closes that context when it ends. */
+  openPage(): Promise<Page>;
   assignment: RunAssign;
   /** Aborting stops the current step at once and ends the run as `cancelled`. */
   signal?: AbortSignal;
@@ -26,7 +23,7 @@ export type ExecuteRunOptions = {
  * whatever happens.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
-  const { browser, assignment, signal, onMessage, onScreenshot } = options;
+  const { openPage, assignment, signal, onMessage, onScreenshot } = options;
   const { runId, attempt, steps, settings } = assignment;
   const runEnd = (status: RunEnd['status'], error?: ErrorInfo): RunEnd => ({ type: 'run-end', runId, attempt, status, ...(error && { error }) });
   const cancelled = () => runEnd('cancelled', { code: 'cancelled', message: 'The run was cancelled' });
@@ -35,8 +32,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
   let context: BrowserContext;
   let page: Page;
   try {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    page = await context.newPage();
+    page = await openPage();
+    context = page.context();
   } catch (error) {
     return runEnd('failed', { code: 'browser-error', message: clamp(`The browser could not open a page: ${errorHeadline(error)}`) });
   }

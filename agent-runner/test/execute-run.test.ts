@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import { RunEndSchema, StepEndSchema, StepScreenshotHeaderSchema, StepStartSchema } from '../../protocol/index.ts';
+import { RunAssignSchema, RunEndSchema, StepEndSchema, StepScreenshotHeaderSchema, StepStartSchema } from '../../protocol/index.ts';
 import type { RunAssign, Step, StepEnd, StepStart } from '../../protocol/index.ts';
 import { executeRun } from '../run/execute-run.ts';
+import { newRunPage } from '../browser/run-pages.ts';
 import { browserTest as test } from './browser-test.ts';
 
 function assignment(steps: Step[], stepTimeoutMs = 5000): RunAssign {
-  // Not parsed with RunAssignSchema: its z.httpUrl() refuses the fixture server's 127.0.0.1 URLs.
-  return { type: 'run-assign', runId: randomUUID(), attempt: 2, steps, settings: { stepTimeoutMs, screenshotQuality: 60 } };
+  return RunAssignSchema.parse({ type: 'run-assign', runId: randomUUID(), attempt: 2, steps, settings: { stepTimeoutMs, screenshotQuality: 60 } });
 }
 
 type Recorded = { label: string; message?: StepStart | StepEnd; jpeg?: Uint8Array };
@@ -68,7 +68,7 @@ describe('executeRun', () => {
     ];
     const run = assignment(steps);
     const recorded = recorder();
-    const runEnd = await executeRun({ browser, assignment: run, ...recorded });
+    const runEnd = await executeRun({ openPage: () => newRunPage(browser), assignment: run, ...recorded });
 
     expect(RunEndSchema.parse(runEnd)).toEqual({ type: 'run-end', runId: run.runId, attempt: 2, status: 'succeeded' });
     expect(recorded.labels()).toEqual(steps.flatMap((_step, index) => [`start ${index}`, `screenshot ${index}`, `end ${index} succeeded`]));
@@ -96,7 +96,7 @@ describe('executeRun', () => {
       { type: 'click', target: 'Sign in' },
     ];
     const recorded = recorder();
-    const runEnd = await executeRun({ browser, assignment: assignment(steps, 1000), ...recorded });
+    const runEnd = await executeRun({ openPage: () => newRunPage(browser), assignment: assignment(steps, 1000), ...recorded });
 
     expect(recorded.labels()).toEqual(['start 0', 'screenshot 0', 'end 0 succeeded', 'start 1', 'screenshot 1', 'end 1 failed']);
     const stepError = recorded.stepEnds()[1]?.error;
@@ -116,7 +116,7 @@ describe('executeRun', () => {
       { type: 'screenshot', fullPage: true },
     ];
     const recorded = recorder();
-    const runEnd = await executeRun({ browser, assignment: assignment(steps, 1000), ...recorded });
+    const runEnd = await executeRun({ openPage: () => newRunPage(browser), assignment: assignment(steps, 1000), ...recorded });
     expect(recorded.labels()).toEqual(['start 0', 'screenshot 0', 'end 0 succeeded', 'start 1', 'end 1 succeeded']);
     expect(runEnd.status).toBe('succeeded');
   });
@@ -134,7 +134,7 @@ describe('executeRun', () => {
       { type: 'wait', ms: 60_000 },
       { type: 'click', target: 'Sign in' },
     ];
-    const runEnd = await executeRun({ browser, assignment: assignment(steps), signal: controller.signal, ...recorded });
+    const runEnd = await executeRun({ openPage: () => newRunPage(browser), assignment: assignment(steps), signal: controller.signal, ...recorded });
 
     expect(performance.now() - abortedAt).toBeLessThan(2000);
     expect(runEnd).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
@@ -147,7 +147,7 @@ describe('executeRun', () => {
     const controller = new AbortController();
     const requested = server.nextRequest('/slow');
     const run = executeRun({
-      browser,
+      openPage: () => newRunPage(browser),
       assignment: assignment([{ type: 'goto', url: server.url('/slow?ms=60000') }], 60_000),
       signal: controller.signal,
       ...recorder(),
