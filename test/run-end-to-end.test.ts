@@ -87,3 +87,43 @@ describe('the login task, end to end', () => {
     expect(screenshot.status).toBe(200);
   });
 });
+
+describe('cancelling a run', () => {
+  let server: TestServer;
+  let runner: RunnerProcess;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    runner = await startRunnerProcess({ serverUrl: server.runnerUrl, token: server.token, name: 'cancel-runner' });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await server?.stop();
+    await server?.database.drop();
+  });
+
+  it('stops the runner mid-step, and the runner takes the next run', async () => {
+    const { body } = await server.api('/api/conversations', { body: {} });
+    const conversationId = body.conversation.id as string;
+    const watcher = await connectUi(server.baseUrl);
+    await watcher.subscribe(conversationId);
+    const long = await server.api('/api/runs', {
+      body: { conversationId, steps: [{ type: 'goto', url: `${server.baseUrl}/demo/login` }, { type: 'wait', ms: 60_000 }] },
+    });
+    await watcher.waitForRun(long.body.run.id, (run) => run.steps[1]?.status === 'running');
+
+    const cancelled = await server.api(`/api/runs/${long.body.run.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.run.status).toBe('cancelled');
+    expect(cancelled.body.run.steps.map((step: { status: string }) => step.status)).toEqual(['succeeded', 'skipped']);
+    await runner.waitForLog((line) => line.msg === 'run ended' && line.runId === long.body.run.id && line.status === 'cancelled');
+
+    // The runner (capacity 1) is free again: the next run goes through.
+    const next = await server.api('/api/runs', { body: { conversationId, steps: [{ type: 'goto', url: `${server.baseUrl}/demo/login` }] } });
+    expect((await watcher.waitForRun(next.body.run.id, isFinal)).status).toBe('succeeded');
+    await watcher.waitFor(
+      (message) => message.type === 'message-upsert' && message.message.parts.some((part) => part.type === 'text' && part.text.startsWith('Cancelled after 1 of 2 steps')),
+    );
+    watcher.close();
+  });
+});
