@@ -81,21 +81,29 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
     if (requeued.length > 0 || failed.length > 0) dispatcher.wake();
   }
 
-  async function dispatchQueued() {
+  /** The open runner with a free slot and the smallest share of its capacity in use, so work spreads out. */
+  function leastBusy(): RunnerSession | undefined {
+    let best: RunnerSession | undefined;
     for (const session of sessions.values()) {
-      while (!session.closed && session.active.size < session.capacity) {
-        const claim = await store.queue.claimNext({ runnerId: session.id, leaseMs });
-        if (!claim) return;
-        hub.publish(claim.change);
-        if (session.closed) {
-          // The runner left while the claim was being made; give the run back right away.
-          await reclaim(session.id, DISCONNECTED);
-          break;
-        }
-        session.active.set(claim.runId, claim.attempt);
-        session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings: options.settings });
-        logger.info({ runId: claim.runId, attempt: claim.attempt, runner: session.name }, 'run assigned');
+      if (session.closed || session.active.size >= session.capacity) continue;
+      if (!best || session.active.size / session.capacity < best.active.size / best.capacity) best = session;
+    }
+    return best;
+  }
+
+  async function dispatchQueued() {
+    for (let session = leastBusy(); session; session = leastBusy()) {
+      const claim = await store.queue.claimNext({ runnerId: session.id, leaseMs });
+      if (!claim) return;
+      hub.publish(claim.change);
+      if (session.closed) {
+        // The runner left while the claim was being made; give the run back right away.
+        await reclaim(session.id, DISCONNECTED);
+        continue;
       }
+      session.active.set(claim.runId, claim.attempt);
+      session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings: options.settings });
+      logger.info({ runId: claim.runId, attempt: claim.attempt, runner: session.name }, 'run assigned');
     }
   }
 

@@ -106,6 +106,7 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
       clearTimeout(helloTimer);
       const current = session;
       if (!current) return;
+      current.closed = true; // at once, so no run is assigned to it while earlier events are still applied
       enqueue(() => dispatcher.detach(current));
       const done = queue;
       detaching.add(done);
