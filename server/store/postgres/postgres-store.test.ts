@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres.ts';
@@ -63,6 +66,34 @@ describe('postgres migrations', () => {
 });
 
 describe('embedded PostgreSQL', () => {
+  it('starts on a directory whose previous owner was killed and left its PostgreSQL running', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'skipper-orphan-'));
+    await chmod(parent, 0o755);
+    const options = { dataDir: join(parent, 'pg'), password: randomBytes(12).toString('hex') };
+    const module = fileURLToPath(new URL('../../db/embedded-postgres.ts', import.meta.url));
+    const owner = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', `const { startEmbeddedPostgres } = await import(${JSON.stringify(module)}); await startEmbeddedPostgres(${JSON.stringify(options)}); console.log('ready');`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => owner.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+    owner.kill('SIGKILL');
+    await new Promise((resolve) => owner.once('exit', resolve));
+    expect(existsSync(join(options.dataDir, 'postmaster.pid'))).toBe(true); // the orphan still holds the directory
+
+    const cluster = await startEmbeddedPostgres(options);
+    try {
+      const client = new pg.Client(cluster.url);
+      await client.connect();
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await client.end();
+    } finally {
+      await cluster.stop();
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+
   it('keeps what was stored when the server restarts on the same directory', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'skipper-restart-'));
     await chmod(parent, 0o755);
