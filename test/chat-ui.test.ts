@@ -97,6 +97,28 @@ describe('the chat UI', () => {
     await context.close();
   });
 
+  it('reconnects after the server restarts and shows what happened meanwhile, without a reload', async () => {
+    const { body } = await server.api('/api/conversations', { body: {} });
+    const page = await browser.newPage();
+    await openLive(page, `/c/${body.conversation.id}`);
+    await page.getByTestId('composer-input').fill(`go to ${server.baseUrl}/demo/login, wait 3 seconds, then take a screenshot`);
+    await page.getByTestId('composer-send').click();
+    await page.locator('[data-testid=step][data-index="1"][data-status=running]').waitFor();
+
+    // The server goes away mid-run and comes back on the same port and database.
+    const port = Number(new URL(server.baseUrl).port);
+    await server.stop();
+    await page.locator('[data-testid=connection-status][data-state=reconnecting]').waitFor();
+    server = await startTestServer({ database: server.database, uiDir, port, token: server.token });
+
+    // The runner reconnects by itself, the run is retried, and the page catches up on its own.
+    await page.locator('[data-testid=connection-status][data-state=live]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=run-card][data-status=succeeded]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('run-card').textContent()).toContain('Attempt 2 of 2');
+    expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+    await page.close();
+  }, 90_000);
+
   it('starts a conversation from the start page and answers what it cannot do with help', async () => {
     const page = await browser.newPage();
     await openLive(page, '/');

@@ -16,6 +16,10 @@ export type TestServerOptions = {
   stepTimeoutMs?: number;
   /** Serve this built chat UI. */
   uiDir?: string;
+  /** Runner token; default a random one. */
+  token?: string;
+  /** Listen on this port (to restart a server where its clients expect it); default any free one. */
+  port?: number;
   planner?: ModelPlanner;
 };
 
@@ -38,7 +42,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database =
     options.database ?? (await (await import('../../server/store/testing/test-database.ts')).createTestDatabase());
   const store = await openPostgresStore({ connectionString: database.url });
-  const token = randomBytes(16).toString('hex');
+  const token = options.token ?? randomBytes(16).toString('hex');
   const server = await createSkipperServer({
     store,
     ...(options.uiDir && { uiDir: options.uiDir }),
@@ -53,7 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       screenshotQuality: 70,
     },
   });
-  const port = await server.listen(0);
+  const port = await server.listen(options.port ?? 0);
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
