@@ -37,7 +37,7 @@ type Planned = { kind: 'plan'; plan: NewPlan; reply: string } | { kind: 'reply';
 
 export function createChatService({ store, hub, logger, planner, maxAttempts, onRunQueued }: ChatServiceOptions): ChatService {
   /** The command grammar first (instant, free, exact); a model, if configured, for the rest. */
-  async function plan(text: string, history: ChatMessage[], { baseUrl }: RequestContext): Promise<Planned> {
+  async function plan(text: string, history: () => Promise<ChatMessage[]>, { baseUrl }: RequestContext): Promise<Planned> {
     const parsed = parseCommands(text);
     if (parsed.ok) {
       const count = parsed.steps.length;
@@ -49,7 +49,7 @@ export function createChatService({ store, hub, logger, planner, maxAttempts, on
     }
     if (!planner) return { kind: 'reply', reply: commandHelp({ problem: parsed.error.message, baseUrl }) };
     try {
-      const result = await planner.plan({ messages: [...toModelMessages(history), { role: 'user', content: text }] });
+      const result = await planner.plan({ messages: [...toModelMessages(await history()), { role: 'user', content: text }] });
       if (result.kind === 'reply') return result;
       const { steps, model, prompt } = result;
       return { kind: 'plan', plan: { source: 'model', steps, model, prompt }, reply: result.reply };
@@ -90,19 +90,20 @@ export function createChatService({ store, hub, logger, planner, maxAttempts, on
         const earlier = await store.messages.replyTo(ownerId, user.message.id);
         return earlier ? [user.message, earlier] : [user.message];
       }
-      const thread = await store.conversations.messages(ownerId, conversationId);
-      const history = (thread?.messages ?? []).filter((message) => message.id !== user.message.id);
+      // Only the model reads the conversation so far; the grammar does not need it loaded.
+      const history = async () =>
+        ((await store.conversations.messages(ownerId, conversationId))?.messages ?? []).filter((message) => message.id !== user.message.id);
       const { message } = await reply(ownerId, conversationId, await plan(body.text, history, context));
       return [user.message, message];
     },
 
     async createRun(ownerId, body, context) {
-      const thread = body.conversationId ? await store.conversations.messages(ownerId, body.conversationId) : undefined;
-      if (thread === null) throw ApiError.notFound('conversation');
+      const { conversationId: existing } = body;
+      if (existing && !(await store.conversations.get(ownerId, existing))) throw ApiError.notFound('conversation');
       // Plan before writing anything, so a request that cannot run leaves no trace.
       let planned: Planned;
       if ('prompt' in body) {
-        const history = thread?.messages ?? [];
+        const history = async () => (existing ? ((await store.conversations.messages(ownerId, existing))?.messages ?? []) : []);
         planned = await plan(body.prompt, history, context);
         if (planned.kind === 'reply') throw new ApiError(422, 'unrecognized-command', planned.reply);
       } else {
@@ -110,7 +111,7 @@ export function createChatService({ store, hub, logger, planner, maxAttempts, on
       }
       // A prompt names its conversation through the first message; bare steps need a title.
       const title = 'prompt' in body ? undefined : 'Run from the API';
-      const conversationId = body.conversationId ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
+      const conversationId = existing ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
       if ('prompt' in body) await appendUser(ownerId, conversationId, { text: body.prompt });
       const { runId } = await reply(ownerId, conversationId, planned);
       const created = await store.runs.get(ownerId, runId!);
