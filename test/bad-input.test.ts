@@ -122,6 +122,22 @@ describe('the chat socket', () => {
     client.close();
   });
 
+  it('limits how many conversations one socket watches; subscribing again is not another one', async () => {
+    const client = await connectUi(server.baseUrl);
+    const ids: string[] = [];
+    for (let index = 0; index < 21; index++) ids.push((await server.api('/api/conversations', { body: {} })).body.conversation.id);
+    for (const id of ids.slice(0, 20)) await client.subscribe(id);
+    client.send({ type: 'subscribe', conversationId: ids[0] });
+    const snapshotsOfFirst = () =>
+      client.received.filter((message) => message.type === 'conversation-snapshot' && message.conversationId === ids[0]).length;
+    await client.waitFor((message) => (message.type === 'error' && message.conversationId === ids[0]) || snapshotsOfFirst() === 2);
+    expect(snapshotsOfFirst()).toBe(2);
+    client.send({ type: 'subscribe', conversationId: ids[20] });
+    const refused = await client.waitFor((message) => message.type === 'error' && message.conversationId === ids[20]);
+    expect(refused).toMatchObject({ code: 'invalid-request' });
+    client.close();
+  });
+
   it('refuses to subscribe before hello, and to conversations that do not exist', async () => {
     const client = await connectUi(server.baseUrl, { hello: false });
     client.send({ type: 'subscribe', conversationId: randomUUID() });

@@ -53,7 +53,9 @@ export function createUiGateway(options: UiGatewayOptions) {
     const send = (message: UiServerMessage) => sendJson(socket, message);
 
     async function subscribe(conversationId: string) {
-      if (subscriptions.has(conversationId)) subscriptions.get(conversationId)!();
+      // Subscribing again replaces the earlier subscription (and does not count twice against the limit).
+      subscriptions.get(conversationId)?.();
+      subscriptions.delete(conversationId);
       if (subscriptions.size >= maxSubscriptions) {
         sendError(socket, 'invalid-request', `A connection may watch at most ${maxSubscriptions} conversations.`, { conversationId });
         return;
