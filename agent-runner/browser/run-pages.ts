@@ -32,8 +32,11 @@ export function createWarmPages(currentBrowser: () => Promise<Browser>): WarmPag
 
   return {
     async take() {
-      const ready = await spare;
+      // Claimed before the first await: callers that arrive while the spare is still being made
+      // must not all wait for, and then share, the same page.
+      const claimed = spare;
       spare = undefined;
+      const ready = await claimed;
       if (ready && !ready.isClosed() && ready.context().browser()?.isConnected()) return ready;
       return newRunPage(await currentBrowser());
     },
@@ -44,8 +47,9 @@ export function createWarmPages(currentBrowser: () => Promise<Browser>): WarmPag
       await spare;
     },
     async close() {
-      const ready = await spare;
+      const claimed = spare;
       spare = undefined;
+      const ready = await claimed;
       await ready?.context().close().catch(() => {});
     },
   };

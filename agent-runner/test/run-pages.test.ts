@@ -35,4 +35,20 @@ describe('run pages', () => {
     await Promise.all([taken.context().close(), replacement.context().close(), pages.close()]);
     expect(browser.contexts()).toHaveLength(before);
   });
+
+  test('never hands one page to two runs, however many ask while the spare is being made', async ({ browser }) => {
+    const pages = createWarmPages(async () => browser);
+    // More takers than spares, all arriving while the spare is still being created.
+    const refilled = pages.refill();
+    const taken = await Promise.all(Array.from({ length: 6 }, () => pages.take()));
+    await refilled;
+    expect(new Set(taken).size).toBe(6);
+    expect(new Set(taken.map((page) => page.context())).size).toBe(6);
+    // A refill racing the takes leaves at most one unused spare, not a context per caller.
+    await Promise.all([pages.refill(), pages.refill()]);
+    const spare = await pages.take();
+    expect(taken).not.toContain(spare);
+    await Promise.all([...taken, spare].map((page) => page.context().close()));
+    await pages.close();
+  });
 });
