@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, type RunAssign } from '../protocol/index.ts';
+import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, toStorableText, type RunAssign, type Welcome } from '../protocol/index.ts';
+import { createRunOutbox, type RunEvent } from './connection/run-outbox.ts';
 import { connectToServer } from './connection/server-connection.ts';
 import type { Logger } from './logger.ts';
 import { createWarmPages } from './browser/run-pages.ts';
@@ -22,15 +24,22 @@ export type Runner = {
   stop(): Promise<void>;
 };
 
-type ActiveRun = { attempt: number; controller: AbortController };
+type ActiveRun = {
+  attempt: number;
+  controller: AbortController;
+  /** Set when the run must report nothing more: cancelled, or taken back by the server. */
+  silenced: boolean;
+};
 
 /**
- * Connects to the server and executes the runs it assigns, each in a fresh context of
- * one shared browser. If the connection drops, runs in progress are abandoned: the server
- * has already given them back to the queue, so finishing them would only be ignored.
+ * Connects to the server and executes the runs it assigns, each in a fresh context of one
+ * shared browser. A dropped connection does not stop a run: its events are kept (the outbox)
+ * and sent once the runner is back, and the server continues where it left off. Only when the
+ * runner cannot reconnect within the server's grace period are its runs given up.
  */
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const { logger } = options;
+  const runnerId = randomUUID();
   let browserReady: Promise<Browser> | undefined;
 
   /** The shared browser, launched again if it crashed or was closed. */
@@ -55,62 +64,106 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const pages = createWarmPages(currentBrowser);
   void pages.refill();
   const active = new Map<string, ActiveRun>();
+  const outbox = createRunOutbox();
   let heartbeat: NodeJS.Timeout | undefined;
+  let giveUpTimer: NodeJS.Timeout | undefined;
+  let reconnectGraceMs = 0;
+
+  /** Stops a run and drops its events: the server no longer wants to hear about it. */
+  function abandon(runId: string, why: string) {
+    const run = active.get(runId);
+    if (run) {
+      run.silenced = true;
+      run.controller.abort();
+    }
+    outbox.forget(runId);
+    logger.info({ runId, why }, 'run abandoned');
+  }
+
+  function report(run: ActiveRun, event: RunEvent) {
+    if (run.silenced) return;
+    connection.send(outbox.push(event));
+  }
 
   const connection = connectToServer({
     url: options.serverUrl,
     token: options.token,
     logger,
+    holdingRuns: () => active.size > 0 || outbox.held().length > 0,
     hello: () => ({
       type: 'hello',
       protocolVersion: PROTOCOL_VERSION,
-      runner: { name: options.name, capacity: options.concurrency, browser: `Chromium ${browserVersion}` },
+      runner: { id: runnerId, name: options.name, capacity: options.concurrency, browser: `Chromium ${browserVersion}` },
+      runs: heldRuns(),
     }),
     onWelcome(welcome) {
-      logger.info({ runnerId: welcome.runnerId }, 'connected to the server');
+      clearTimeout(giveUpTimer);
+      reconnectGraceMs = welcome.reconnectGraceMs;
+      logger.info({ runnerId, resumed: welcome.resumed.length }, 'connected to the server');
+      resume(welcome);
       clearInterval(heartbeat);
-      heartbeat = setInterval(() => {
-        const runs = [...active].map(([runId, run]) => ({ runId, attempt: run.attempt }));
-        connection.send({ type: 'heartbeat', runs });
-      }, welcome.heartbeatMs);
+      heartbeat = setInterval(() => connection.send({ type: 'heartbeat', runs: heldRuns() }), welcome.heartbeatMs);
     },
     onInstruction(instruction) {
-      if (instruction.type === 'run-assign') {
-        void execute(instruction);
-        return;
-      }
-      const run = active.get(instruction.runId);
-      if (run?.attempt === instruction.attempt) run.controller.abort();
+      if (instruction.type === 'run-assign') void execute(instruction);
+      else if (instruction.type === 'ack') outbox.acknowledge(instruction.runId, instruction.attempt, instruction.seq);
+      else if (active.get(instruction.runId)?.attempt === instruction.attempt) abandon(instruction.runId, 'cancelled by the server');
     },
     onDisconnect() {
       clearInterval(heartbeat);
-      for (const run of active.values()) run.controller.abort();
+      if (active.size === 0 && outbox.held().length === 0) return;
+      logger.warn({ runs: active.size, graceMs: reconnectGraceMs }, 'lost the server; runs continue while reconnecting');
+      // Past the grace period the server has given these runs to someone else: stop wasting the browser on them.
+      clearTimeout(giveUpTimer);
+      giveUpTimer = setTimeout(() => {
+        for (const { runId } of heldRuns()) abandon(runId, 'the server did not come back in time');
+      }, reconnectGraceMs);
     },
     onFatal: options.onFatal,
   });
 
+  /** Runs the server should keep for this runner: executing, or with events not yet applied. */
+  function heldRuns(): { runId: string; attempt: number }[] {
+    const held = new Map(outbox.held().map((run) => [run.runId, run]));
+    for (const [runId, run] of active) if (!run.silenced) held.set(runId, { runId, attempt: run.attempt });
+    return [...held.values()].slice(0, 64);
+  }
+
+  /** After a reconnection: continue the runs the server kept for us, sending what it missed; stop the rest. */
+  function resume(welcome: Welcome) {
+    const kept = new Map(welcome.resumed.map((run) => [run.runId, run]));
+    for (const { runId, attempt } of heldRuns()) {
+      const resumed = kept.get(runId);
+      if (!resumed || resumed.attempt !== attempt) {
+        abandon(runId, 'the server took it back');
+        continue;
+      }
+      for (const frame of outbox.unsentAfter(runId, attempt, resumed.seq)) connection.send(frame);
+    }
+  }
+
   async function execute(assignment: RunAssign) {
-    const controller = new AbortController();
-    active.set(assignment.runId, { attempt: assignment.attempt, controller });
+    const run: ActiveRun = { attempt: assignment.attempt, controller: new AbortController(), silenced: false };
+    active.set(assignment.runId, run);
     logger.info({ runId: assignment.runId, attempt: assignment.attempt, steps: assignment.steps.length }, 'run started');
     try {
       const end = await executeRun({
         openPage: () => pages.take(),
         assignment,
-        signal: controller.signal,
-        onMessage: (message) => connection.send(message),
-        onScreenshot: (header, jpeg) => connection.sendScreenshot(header, jpeg),
+        signal: run.controller.signal,
+        onMessage: (message) => report(run, message),
+        onScreenshot: (header, jpeg) => report(run, { type: 'step-screenshot', header, jpeg }),
       });
-      if (!controller.signal.aborted || end.status === 'cancelled') connection.send(end);
+      report(run, end);
       logger.info({ runId: assignment.runId, status: end.status }, 'run ended');
     } catch (error) {
       logger.error({ err: error, runId: assignment.runId }, 'run crashed');
-      connection.send({
+      report(run, {
         type: 'run-end',
         runId: assignment.runId,
         attempt: assignment.attempt,
         status: 'failed',
-        error: { code: 'browser-error', message: `The browser failed: ${(error as Error).message}`.slice(0, MAX_ERROR_MESSAGE_LENGTH) },
+        error: { code: 'browser-error', message: toStorableText(`The browser failed: ${(error as Error).message}`, MAX_ERROR_MESSAGE_LENGTH) },
       });
     } finally {
       active.delete(assignment.runId);
@@ -120,9 +173,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
   return {
     async stop() {
-      clearInterval(heartbeat);
       await connection.close();
-      for (const run of active.values()) run.controller.abort();
+      clearInterval(heartbeat);
+      clearTimeout(giveUpTimer);
+      for (const runId of active.keys()) abandon(runId, 'the runner is stopping');
       await pages.close();
       const browser = await browserReady?.catch(() => undefined);
       await browser?.close().catch(() => {});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 import { ChatMessageSchema, ConversationSchema } from './chat.ts';
 import { PlanViewSchema, RunViewSchema } from './run.ts';
 import { PlanStepsSchema } from './step.ts';
@@ -6,30 +7,61 @@ import { PlanStepsSchema } from './step.ts';
 // Bodies of the REST API's requests and responses.
 
 export const CreateConversationBodySchema = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: text().trim().min(1).max(200).optional(),
 });
 
 export const PostMessageBodySchema = z.strictObject({
-  text: z.string().trim().min(1, 'the message is empty').max(20_000),
+  text: text().trim().min(1, 'the message is empty').max(20_000),
   /** Set by clients that retry: a second post with the same id returns the first result. */
-  clientMessageId: z.string().min(1).max(100).optional(),
+  clientMessageId: text().min(1).max(100).optional(),
 });
 export type PostMessageBody = z.infer<typeof PostMessageBodySchema>;
 
 /** Create a run from explicit steps or from a prompt in the command grammar. */
 export const CreateRunBodySchema = z.union([
   z.strictObject({ steps: PlanStepsSchema, conversationId: z.uuid().optional() }),
-  z.strictObject({ prompt: z.string().trim().min(1).max(20_000), conversationId: z.uuid().optional() }),
+  z.strictObject({ prompt: text().trim().min(1).max(20_000), conversationId: z.uuid().optional() }),
 ]);
 export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;
 
+/** Most items one page of a list holds. */
+export const MAX_PAGE_SIZE = 100;
+/** Items in a page when the request does not say. */
+export const DEFAULT_PAGE_SIZE = 50;
+const PageSizeSchema = z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE);
+
+/** `GET /api/conversations?limit=&cursor=`: most recently active first; `cursor` is the previous page's `nextCursor`. */
+export const ConversationListQuerySchema = z.strictObject({
+  limit: PageSizeSchema,
+  cursor: text().max(200).optional(),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
+
+/** `GET /api/conversations/:id/messages?before=&limit=`: the messages just before message `before` (default: the newest). */
+export const MessagePageQuerySchema = z.strictObject({
+  before: z.uuid().optional(),
+  limit: PageSizeSchema,
+});
+export type MessagePageQuery = z.infer<typeof MessagePageQuerySchema>;
+
 // Bodies of the REST API's successful responses.
 
-export const ConversationListResponseSchema = z.strictObject({ conversations: z.array(ConversationSchema) });
+export const ConversationListResponseSchema = z.strictObject({
+  conversations: z.array(ConversationSchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export const ConversationResponseSchema = z.strictObject({ conversation: ConversationSchema });
+/** A conversation with its newest messages, oldest first. */
 export const ConversationDetailResponseSchema = z.strictObject({
   conversation: ConversationSchema,
   messages: z.array(ChatMessageSchema),
+  hasOlder: z.boolean(),
+});
+/** A page of messages, oldest first. */
+export const MessagePageResponseSchema = z.strictObject({
+  messages: z.array(ChatMessageSchema),
+  hasOlder: z.boolean(),
 });
 /** The stored message and the reply to it. */
 export const MessagesResponseSchema = z.strictObject({ messages: z.array(ChatMessageSchema) });
@@ -44,3 +76,4 @@ export type MessagesResponse = z.infer<typeof MessagesResponseSchema>;
 export type RunResponse = z.infer<typeof RunResponseSchema>;
 export type RunDetailResponse = z.infer<typeof RunDetailResponseSchema>;
 export type CreatedRunResponse = z.infer<typeof CreatedRunResponseSchema>;
+export type MessagePageResponse = z.infer<typeof MessagePageResponseSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /**
  * Every error code that crosses a boundary (HTTP, WebSocket, runner events).
@@ -11,11 +12,13 @@ export const ERROR_CODES = [
   'invalid-id',
   'not-found',
   'payload-too-large',
+  'unsupported-media-type',
   'unsupported-protocol-version',
   'unauthorized',
   'forbidden-origin',
   'conflict',
   'unrecognized-command',
+  'too-many-runs',
   'internal',
   // runs and steps
   'target-not-found',
@@ -36,7 +39,7 @@ export const MAX_ERROR_MESSAGE_LENGTH = 4_000;
 /** What an error looks like on the wire: a stable code and a message a person can act on. */
 export const ErrorInfoSchema = z.strictObject({
   code: ErrorCodeSchema,
-  message: z.string().max(MAX_ERROR_MESSAGE_LENGTH),
+  message: text().max(MAX_ERROR_MESSAGE_LENGTH),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 

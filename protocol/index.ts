@@ -1,5 +1,6 @@
 // The wire contract shared by server/, agent-runner/ and chat-ui/. Imports only zod.
 export { PROTOCOL_VERSION } from './version.ts';
+export { isStorableText, text, toStorableText } from './text.ts';
 export {
   ARIA_ROLES,
   AssertStepSchema,
@@ -19,10 +20,14 @@ export {
 } from './step.ts';
 export type { Step, StepOfType, StepType, Target } from './step.ts';
 export { describeStep, describeTarget } from './describe-step.ts';
+export { formatDuration } from './format-duration.ts';
 export { ApiErrorBodySchema, ERROR_CODES, ErrorCodeSchema, ErrorInfoSchema, MAX_ERROR_MESSAGE_LENGTH } from './errors.ts';
 export type { ApiErrorBody, ErrorCode, ErrorInfo } from './errors.ts';
 export {
+  ATTEMPT_STATUSES,
+  AttemptViewSchema,
   FINAL_RUN_STATUSES,
+  MAX_FULL_PAGE_SCREENSHOT,
   MAX_OUTPUT_TEXT_LENGTH,
   MAX_OUTPUT_URL_LENGTH,
   PLAN_SOURCES,
@@ -35,7 +40,7 @@ export {
   StepStateSchema,
   StepStatusSchema,
 } from './run.ts';
-export type { PlanView, RunStatus, RunView, StepOutput, StepState, StepStatus } from './run.ts';
+export type { AttemptView, PlanView, RunStatus, RunView, StepOutput, StepState, StepStatus } from './run.ts';
 export {
   ChatMessagePartSchema,
   ChatMessageSchema,
@@ -46,6 +51,7 @@ export {
 } from './chat.ts';
 export type { ChatMessage, ChatMessagePart, Conversation } from './chat.ts';
 export {
+  EventAckSchema,
   RunAssignSchema,
   RunCancelSchema,
   RunEndSchema,
@@ -70,8 +76,10 @@ export type {
   StepEnd,
   StepScreenshotHeader,
   StepStart,
+  Welcome,
 } from './runner-messages.ts';
 export {
+  ConversationDeletedSchema,
   ConversationSnapshotSchema,
   MessageUpsertSchema,
   SubscribeSchema,
@@ -87,7 +95,12 @@ export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 export type { DecodedBinaryFrame } from './binary-frame.ts';
 export {
   ConversationDetailResponseSchema,
+  ConversationListQuerySchema,
   ConversationListResponseSchema,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  MessagePageQuerySchema,
+  MessagePageResponseSchema,
   ConversationResponseSchema,
   CreateConversationBodySchema,
   CreatedRunResponseSchema,
@@ -99,7 +112,10 @@ export {
 } from './api.ts';
 export type {
   ConversationDetailResponse,
+  ConversationListQuery,
   ConversationListResponse,
+  MessagePageQuery,
+  MessagePageResponse,
   ConversationResponse,
   CreatedRunResponse,
   CreateRunBody,

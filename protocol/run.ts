@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from './errors.ts';
 import { PlanStepsSchema } from './step.ts';
+import { text } from './text.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
@@ -18,12 +19,19 @@ export const MAX_OUTPUT_TEXT_LENGTH = 100_000;
 /** Longest page URL a step may report. */
 export const MAX_OUTPUT_URL_LENGTH = 4_096;
 
+/** Largest full-page screenshot taken, in CSS pixels; a bigger page is captured from its top left corner. */
+export const MAX_FULL_PAGE_SCREENSHOT = { width: 2_560, height: 10_000 } as const;
+
 /** What a step produced besides its status. */
 export const StepOutputSchema = z.strictObject({
   /** Text read by an `extract` step. */
-  text: z.string().max(MAX_OUTPUT_TEXT_LENGTH).optional(),
+  text: text().max(MAX_OUTPUT_TEXT_LENGTH).optional(),
   /** Final URL after the step. */
-  url: z.string().max(MAX_OUTPUT_URL_LENGTH).optional(),
+  url: text().max(MAX_OUTPUT_URL_LENGTH).optional(),
+  /** Set when a full-page screenshot shows only part of the page: the page's whole size. */
+  screenshotCropped: z
+    .strictObject({ pageWidth: z.number().int().min(0), pageHeight: z.number().int().min(0) })
+    .optional(),
 });
 export type StepOutput = z.infer<typeof StepOutputSchema>;
 
@@ -40,6 +48,22 @@ export const StepStateSchema = z.strictObject({
 });
 export type StepState = z.infer<typeof StepStateSchema>;
 
+export const ATTEMPT_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'lost'] as const;
+
+/**
+ * One earlier attempt of a run: its steps as far as they got and why it ended. An attempt is
+ * `lost` when its runner disconnected or stopped responding, and the run was queued again.
+ */
+export const AttemptViewSchema = z.strictObject({
+  attempt: z.number().int().min(1),
+  status: z.enum(ATTEMPT_STATUSES),
+  error: ErrorInfoSchema.optional(),
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }).optional(),
+  steps: z.array(StepStateSchema),
+});
+export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
 /** A run with the state of every step of its current attempt. */
 export const RunViewSchema = z.strictObject({
   id: z.uuid(),
@@ -50,6 +74,8 @@ export const RunViewSchema = z.strictObject({
   attempt: z.number().int().min(0),
   maxAttempts: z.number().int().min(1),
   steps: z.array(StepStateSchema),
+  /** Attempts before the current one, oldest first: what each did and why it ended. */
+  earlierAttempts: z.array(AttemptViewSchema),
   error: ErrorInfoSchema.optional(),
   createdAt: z.iso.datetime({ offset: true }),
   startedAt: z.iso.datetime({ offset: true }).optional(),

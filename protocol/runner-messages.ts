@@ -2,41 +2,57 @@ import { z } from 'zod';
 import { ErrorInfoSchema } from './errors.ts';
 import { StepOutputSchema } from './run.ts';
 import { PlanStepsSchema } from './step.ts';
+import { text } from './text.ts';
 
 // Runner <-> server, over `/ws/runner`. The runner authenticates the upgrade with
 // `Authorization: Bearer <RUNNER_TOKEN>`, then sends `hello`; the server answers `welcome`.
 // Every event names the run and the attempt, so the server can drop events from an
 // attempt it has already given to another runner.
+//
+// A dropped connection does not stop a run. The runner keeps executing and keeps its events
+// (numbered per attempt by `seq`) until the server acknowledges them; when it reconnects, its
+// `hello` lists the runs it still holds, `welcome` says which it may continue and the last
+// event the server applied for each, and the runner sends the rest in order. The server
+// applies each event once, by `seq`.
 
 const RunRefSchema = { runId: z.uuid(), attempt: z.number().int().min(1) };
+/** Events of one attempt are numbered 1, 2, 3... in the order the runner produced them. */
+const EventSeqSchema = z.number().int().min(1);
+const HeldRunSchema = z.strictObject(RunRefSchema);
 
 export const RunnerHelloSchema = z.strictObject({
   type: z.literal('hello'),
   protocolVersion: z.number().int(),
   runner: z.strictObject({
-    name: z.string().min(1).max(200),
+    /** Chosen by the runner process at start and kept across reconnections, so its runs stay its own. */
+    id: z.uuid(),
+    name: text().min(1).max(200),
     /** Runs this runner executes at once. */
     capacity: z.number().int().min(1).max(64),
     /** Browser name and version, for the operator. */
-    browser: z.string().max(200),
+    browser: text().max(200),
   }),
+  /** Runs this runner is still executing (or has events of) from before a reconnection. */
+  runs: z.array(HeldRunSchema).max(64),
 });
 
 /** Sent every `heartbeatMs`; renews the lease of each listed run. */
 export const RunnerHeartbeatSchema = z.strictObject({
   type: z.literal('heartbeat'),
-  runs: z.array(z.strictObject(RunRefSchema)).max(64),
+  runs: z.array(HeldRunSchema).max(64),
 });
 
 export const StepStartSchema = z.strictObject({
   type: z.literal('step-start'),
   ...RunRefSchema,
+  seq: EventSeqSchema,
   index: z.number().int().min(0),
 });
 
 export const StepEndSchema = z.strictObject({
   type: z.literal('step-end'),
   ...RunRefSchema,
+  seq: EventSeqSchema,
   index: z.number().int().min(0),
   status: z.enum(['succeeded', 'failed']),
   durationMs: z.number().int().min(0),
@@ -47,6 +63,7 @@ export const StepEndSchema = z.strictObject({
 export const RunEndSchema = z.strictObject({
   type: z.literal('run-end'),
   ...RunRefSchema,
+  seq: EventSeqSchema,
   status: z.enum(['succeeded', 'failed', 'cancelled']),
   error: ErrorInfoSchema.optional(),
 });
@@ -68,6 +85,7 @@ export type RunEnd = z.infer<typeof RunEndSchema>;
 export const StepScreenshotHeaderSchema = z.strictObject({
   type: z.literal('step-screenshot'),
   ...RunRefSchema,
+  seq: EventSeqSchema,
   index: z.number().int().min(0),
   mimeType: z.literal('image/jpeg'),
 });
@@ -85,10 +103,22 @@ export type RunSettings = z.infer<typeof RunSettingsSchema>;
 export const WelcomeSchema = z.strictObject({
   type: z.literal('welcome'),
   protocolVersion: z.number().int(),
-  runnerId: z.uuid(),
   /** How often the runner must send `heartbeat`. */
   heartbeatMs: z.number().int().min(100),
+  /**
+   * How long the server keeps a disconnected runner's runs for it. A runner that cannot
+   * reconnect within this time stops those runs: the server has given them back to the queue.
+   */
+  reconnectGraceMs: z.number().int().min(0),
+  /** Most runs the server assigns to this runner at once: its announced capacity, within the server's cap. */
+  capacity: z.number().int().min(1),
+  /**
+   * Of the runs listed in `hello`, those the runner may continue, each with the last event the
+   * server applied. The runner stops the others and drops their events.
+   */
+  resumed: z.array(z.strictObject({ ...RunRefSchema, seq: z.number().int().min(0) })).max(64),
 });
+export type Welcome = z.infer<typeof WelcomeSchema>;
 
 export const RunAssignSchema = z.strictObject({
   type: z.literal('run-assign'),
@@ -98,7 +128,11 @@ export const RunAssignSchema = z.strictObject({
 });
 export type RunAssign = z.infer<typeof RunAssignSchema>;
 
+/** Stop this run at once, without sending anything more about it (cancelled, deleted, or given to another runner). */
 export const RunCancelSchema = z.strictObject({ type: z.literal('run-cancel'), ...RunRefSchema });
+
+/** The server has applied every event of this attempt up to `seq`; the runner may forget them. */
+export const EventAckSchema = z.strictObject({ type: z.literal('ack'), ...RunRefSchema, seq: EventSeqSchema });
 
 export const ServerErrorSchema = z.strictObject({ type: z.literal('error'), ...ErrorInfoSchema.shape });
 
@@ -106,6 +140,7 @@ export const ServerToRunnerMessageSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   RunAssignSchema,
   RunCancelSchema,
+  EventAckSchema,
   ServerErrorSchema,
 ]);
 export type ServerToRunnerMessage = z.infer<typeof ServerToRunnerMessageSchema>;

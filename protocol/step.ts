@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /** ARIA roles accepted by Playwright's `getByRole`. */
 export const ARIA_ROLES = [
@@ -13,7 +14,7 @@ export const ARIA_ROLES = [
   'time', 'timer', 'toolbar', 'tooltip', 'tree', 'treegrid', 'treeitem',
 ] as const;
 
-const TargetTextSchema = z.string().trim().min(1).max(500);
+const TargetTextSchema = text().trim().min(1).max(500);
 
 /**
  * How a step finds an element. A bare string is resolved by the runner in order:
@@ -35,9 +36,16 @@ export type Target = z.infer<typeof TargetSchema>;
 /** Longest time one step may be given, in milliseconds. */
 export const MAX_STEP_TIMEOUT_MS = 120_000;
 
-/** Fields every step may carry. `timeoutMs` overrides the run's default step timeout. */
+/** Fields every step may carry. */
 const stepBase = {
+  /** Overrides the run's default step timeout. */
   timeoutMs: z.number().int().min(100).max(MAX_STEP_TIMEOUT_MS).optional(),
+  /**
+   * Whether the step may be executed again after its runner was lost while executing it.
+   * Default: false for `click` and `press` (they may submit a form or change something on
+   * the site), true for every other step.
+   */
+  safeToRetry: z.boolean().optional(),
 };
 
 export const GotoStepSchema = z.strictObject({
@@ -50,13 +58,13 @@ export const FillStepSchema = z.strictObject({
   type: z.literal('fill'),
   target: TargetSchema,
   /** May be empty: filling with "" clears the field. */
-  value: z.string().max(10_000),
+  value: text().max(10_000),
   ...stepBase,
 });
 export const PressStepSchema = z.strictObject({
   type: z.literal('press'),
   /** A Playwright key name or chord: `Enter`, `Tab`, `Control+A`. */
-  key: z.string().trim().min(1).max(50).regex(/^[\w+\-]+$/, 'a key name such as Enter, Tab or Control+A'),
+  key: text().trim().min(1).max(50).regex(/^[\w+\-]+$/, 'a key name such as Enter, Tab or Control+A'),
   /** Element to focus first; without it the key goes to the focused element. */
   target: TargetSchema.optional(),
   ...stepBase,
@@ -65,14 +73,14 @@ export const SelectStepSchema = z.strictObject({
   type: z.literal('select'),
   target: TargetSchema,
   /** Matched against each option's label, then its value. */
-  option: z.string().min(1).max(500),
+  option: text().min(1).max(500),
   ...stepBase,
 });
 export const WaitStepSchema = z
   .strictObject({
     type: z.literal('wait'),
     /** Wait until this text is visible on the page. */
-    text: z.string().trim().min(1).max(500).optional(),
+    text: text().trim().min(1).max(500).optional(),
     /** Wait this long. */
     ms: z.number().int().min(1).max(MAX_STEP_TIMEOUT_MS).optional(),
     ...stepBase,
@@ -90,7 +98,7 @@ export const ScreenshotStepSchema = z.strictObject({
 export const AssertStepSchema = z.strictObject({
   type: z.literal('assert'),
   /** Text the page must show. */
-  text: z.string().trim().min(1).max(500),
+  text: text().trim().min(1).max(500),
   ...stepBase,
 });
 

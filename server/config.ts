@@ -23,6 +23,12 @@ const ServerEnvSchema = z.object({
   ),
   RUN_LEASE_MS: envInt({ default: 30_000, min: 1_000, max: 3_600_000 }),
   RUN_MAX_ATTEMPTS: envInt({ default: 2, min: 1, max: 10 }),
+  RUN_MAX_DURATION_MS: envInt({ default: 15 * 60_000, min: 1_000, max: 24 * 3_600_000 }),
+  RUN_MAX_QUEUED_PER_USER: envInt({ default: 50, min: 1, max: 100_000 }),
+  RUNNER_RECONNECT_GRACE_MS: envInt({ default: 15_000, min: 0, max: 3_600_000 }),
+  RUNNER_MAX_CAPACITY: envInt({ default: 16, min: 1, max: 64 }),
+  HTTP_HEADERS_TIMEOUT_MS: envInt({ default: 10_000, min: 1_000, max: 600_000 }),
+  HTTP_REQUEST_TIMEOUT_MS: envInt({ default: 30_000, min: 1_000, max: 3_600_000 }),
   STEP_TIMEOUT_MS: envInt({ default: 10_000, min: 100, max: 120_000 }),
   SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
   LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
@@ -51,6 +57,17 @@ export type ServerConfig = {
   runLeaseMs: number;
   /** Attempts a run gets when its runner is lost; step failures are not retried. */
   runMaxAttempts: number;
+  /** The longest one attempt of a run may take before it is stopped. */
+  runMaxDurationMs: number;
+  /** Runs one person may have waiting at once. */
+  runMaxQueuedPerUser: number;
+  /** How long a disconnected runner's runs wait for it to reconnect (at most the lease). */
+  runnerReconnectGraceMs: number;
+  /** Most runs one runner is given at once, whatever capacity it announces. */
+  runnerMaxCapacity: number;
+  /** Time a client has to send a request's headers, and the whole request. */
+  httpHeadersTimeoutMs: number;
+  httpRequestTimeoutMs: number;
   stepTimeoutMs: number;
   screenshotQuality: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -69,6 +86,12 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     runnerToken: parsed.RUNNER_TOKEN,
     runLeaseMs: parsed.RUN_LEASE_MS,
     runMaxAttempts: parsed.RUN_MAX_ATTEMPTS,
+    runMaxDurationMs: parsed.RUN_MAX_DURATION_MS,
+    runMaxQueuedPerUser: parsed.RUN_MAX_QUEUED_PER_USER,
+    runnerReconnectGraceMs: parsed.RUNNER_RECONNECT_GRACE_MS,
+    runnerMaxCapacity: parsed.RUNNER_MAX_CAPACITY,
+    httpHeadersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
+    httpRequestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
     stepTimeoutMs: parsed.STEP_TIMEOUT_MS,
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
     logLevel: parsed.LOG_LEVEL,

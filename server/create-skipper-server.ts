@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createPeriodicTask } from './background/periodic-task.ts';
 import { createChatService } from './chat/chat-service.ts';
 import type { ServerConfig } from './config.ts';
 import { createApp } from './http/create-app.ts';
@@ -9,13 +10,26 @@ import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
 import type { ModelPlanner } from './planner/model-planner.ts';
 import { createRunDispatcher } from './runs/run-dispatcher.ts';
+import { createRunService } from './runs/run-service.ts';
 import { createRunnerGateway } from './runs/runner-gateway.ts';
-import type { Store } from './store/store.ts';
+import type { FinishedRun, Store } from './store/store.ts';
 
 export type SkipperServerOptions = {
   config: Pick<
     ServerConfig,
-    'host' | 'runnerToken' | 'runLeaseMs' | 'runMaxAttempts' | 'stepTimeoutMs' | 'screenshotQuality' | 'publicUrl'
+    | 'host'
+    | 'runnerToken'
+    | 'runLeaseMs'
+    | 'runMaxAttempts'
+    | 'runMaxDurationMs'
+    | 'runMaxQueuedPerUser'
+    | 'runnerReconnectGraceMs'
+    | 'runnerMaxCapacity'
+    | 'stepTimeoutMs'
+    | 'screenshotQuality'
+    | 'publicUrl'
+    | 'httpHeadersTimeoutMs'
+    | 'httpRequestTimeoutMs'
   >;
   store: Store;
   logger: Logger;
@@ -29,45 +43,70 @@ export type SkipperServer = {
   httpServer: Server;
   /** Starts listening on `config.host` and resolves with the bound port. */
   listen(port: number): Promise<number>;
-  /** Stops taking work, queues the runs of connected runners again, and closes every socket. Leaves the store open. */
+  /**
+   * Stops taking work and closes every socket. Runners keep their runs going and resume them
+   * with the next server on this database. Leaves the store open.
+   */
   close(): Promise<void>;
 };
+
+/** How often closing messages that were never written (a crash after a run ended) are looked for. */
+const PENDING_SUMMARIES_EVERY_MS = 10_000;
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
 export async function createSkipperServer({ config, store, logger, uiDir, planner }: SkipperServerOptions): Promise<SkipperServer> {
   const localUser = await store.users.ensure('local');
   const hub = createConversationHub({ store, logger });
-  let wakeDispatcher = () => {};
+  // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
+  const onRunFinished = (finished: FinishedRun) => chat.summarizeRun(finished);
+  const dispatcher = createRunDispatcher({
+    store,
+    publish: hub.publish,
+    logger,
+    leaseMs: config.runLeaseMs,
+    reconnectGraceMs: config.runnerReconnectGraceMs,
+    maxDurationMs: config.runMaxDurationMs,
+    maxRunnerCapacity: config.runnerMaxCapacity,
+    settings: { stepTimeoutMs: config.stepTimeoutMs, screenshotQuality: config.screenshotQuality },
+    onRunFinished,
+  });
   const chat = createChatService({
     store,
     hub,
     logger,
     ...(planner && { planner }),
     maxAttempts: config.runMaxAttempts,
-    onRunQueued: () => wakeDispatcher(),
+    maxQueuedRuns: config.runMaxQueuedPerUser,
+    onRunQueued: dispatcher.wake,
+    stopRuns: dispatcher.stopHeld,
   });
-  const dispatcher = createRunDispatcher({
-    store,
-    hub,
+  const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns: dispatcher.stopHeld });
+  const pendingSummaries = createPeriodicTask({
+    name: 'posting closing messages',
+    everyMs: PENDING_SUMMARIES_EVERY_MS,
+    run: chat.summarizePending,
     logger,
-    leaseMs: config.runLeaseMs,
-    settings: { stepTimeoutMs: config.stepTimeoutMs, screenshotQuality: config.screenshotQuality },
-    onRunFinished: (finished) => chat.summarizeRun(finished),
   });
-  wakeDispatcher = () => dispatcher.wake();
 
   const hostAllowed = createHostCheck({ listenHost: config.host, ...(config.publicUrl && { publicUrl: config.publicUrl }) });
   const app = createApp({
     hostAllowed,
     store,
     chat,
-    dispatcher,
+    runs,
+    runnerCount: dispatcher.runnerCount,
     logger,
     ownerId: localUser.id,
     uiDir: uiDir ?? new URL('../chat-ui/dist', import.meta.url).pathname,
     ...(config.publicUrl && { publicUrl: config.publicUrl }),
   });
-  const httpServer = createServer(app);
+  // A client gets this long to send its headers and its whole request, so a slow or stalled
+  // upload cannot hold a connection for minutes. Checked every second, not Node's 30 s default.
+  const httpServer = createServer({
+    headersTimeout: config.httpHeadersTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    connectionsCheckingInterval: 1_000,
+  }, app);
   const runnerGateway = createRunnerGateway({
     token: config.runnerToken,
     dispatcher,
@@ -98,6 +137,7 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
         httpServer.listen(port, config.host, () => {
           httpServer.off('error', reject);
           dispatcher.start();
+          pendingSummaries.start();
           resolve((httpServer.address() as AddressInfo).port);
         });
       });
@@ -106,6 +146,7 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
       await runnerGateway.close();
       await uiGateway.close();
       await dispatcher.stop();
+      await pendingSummaries.stop();
       await hub.idle();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

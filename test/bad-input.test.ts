@@ -199,21 +199,21 @@ describe('the runner socket', () => {
   it('answers bad frames with errors, ignores events for runs it does not hold, and stays up', async () => {
     const runner = connectRunner(server.token);
     await new Promise((resolve) => runner.socket.once('open', resolve));
-    runner.socket.send(JSON.stringify({ type: 'step-start', runId: randomUUID(), attempt: 1, index: 0 }));
-    runner.socket.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, runner: { name: 'probe', capacity: 1, browser: 'none' } }));
+    runner.socket.send(JSON.stringify({ type: 'step-start', runId: randomUUID(), attempt: 1, seq: 1, index: 0 }));
+    const hello = { type: 'hello', protocolVersion: PROTOCOL_VERSION, runner: { id: randomUUID(), name: 'probe', capacity: 1, browser: 'none' }, runs: [] };
+    runner.socket.send(JSON.stringify(hello));
     runner.socket.send('{]');
     runner.socket.send(Buffer.from([0, 0, 0, 1, 0x7b]));
-    runner.socket.send(encodeBinaryFrame({ type: 'step-screenshot', runId: randomUUID(), attempt: 1, index: 0, mimeType: 'image/jpeg' }, new Uint8Array([0x89, 0x50])));
-    // An event for a run this runner never held changes nothing and gets no reply.
-    runner.socket.send(JSON.stringify({ type: 'run-end', runId: randomUUID(), attempt: 1, status: 'succeeded' }));
-    await runner.next(5);
-    expect(runner.received.map((message) => [message.type, message.code])).toEqual([
-      ['error', 'invalid-frame'],
-      ['welcome', undefined],
-      ['error', 'invalid-frame'],
-      ['error', 'invalid-frame'],
-      ['error', 'invalid-frame'],
-    ]);
+    runner.socket.send(encodeBinaryFrame({ type: 'step-screenshot', runId: randomUUID(), attempt: 1, seq: 1, index: 0, mimeType: 'image/jpeg' }, new Uint8Array([0x89, 0x50])));
+    // An event for a run this runner never held changes nothing; it is acknowledged so the runner forgets it.
+    const stranger = randomUUID();
+    runner.socket.send(JSON.stringify({ type: 'run-end', runId: stranger, attempt: 1, seq: 1, status: 'succeeded' }));
+    await runner.next(6);
+    expect(runner.received[0]).toMatchObject({ type: 'error', code: 'invalid-frame' });
+    // The welcome waits for the database; the refusals of bad frames do not.
+    const rest = runner.received.slice(1).map((message) => `${message.type} ${message.code ?? ''}`.trim());
+    expect(rest.sort()).toEqual(['ack', 'error invalid-frame', 'error invalid-frame', 'error invalid-frame', 'welcome']);
+    expect(runner.received.find((message) => message.type === 'ack')).toEqual({ type: 'ack', runId: stranger, attempt: 1, seq: 1 });
     expect(runner.socket.readyState).toBe(WebSocket.OPEN);
     runner.socket.close();
   });

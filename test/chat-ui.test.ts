@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser } from '../agent-runner/testing.ts';
+import type { ChatMessage, ChatMessagePart } from '../protocol/index.ts';
 import { startRunnerProcess, type RunnerProcess } from './harness/runner-process.ts';
 import { startTestServer, type TestServer } from './harness/test-server.ts';
 
@@ -111,10 +112,13 @@ describe('the chat UI', () => {
     await page.locator('[data-testid=connection-status][data-state=reconnecting]').waitFor();
     server = await startTestServer({ database: server.database, uiDir, port, token: server.token });
 
-    // The runner reconnects by itself, the run is retried, and the page catches up on its own.
+    // The runner reconnects by itself and carries on with the same attempt; the page catches up on its own.
     await page.locator('[data-testid=connection-status][data-state=live]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=run-card][data-status=succeeded]').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('run-card').textContent()).toContain('Attempt 2 of 2');
+    const { body: detail } = await server.api(`/api/conversations/${body.conversation.id}`);
+    const run = detail.messages.flatMap((message: ChatMessage) => message.parts).find((part: ChatMessagePart) => part.type === 'data-run').data;
+    expect(run).toMatchObject({ status: 'succeeded', attempt: 1, earlierAttempts: [] });
+    expect(await page.getByTestId('run-card').textContent()).not.toContain('Attempt');
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
     await page.close();
   }, 90_000);

@@ -1,15 +1,9 @@
 import { WebSocket } from 'ws';
-import {
-  encodeBinaryFrame,
-  ServerToRunnerMessageSchema,
-  type RunnerMessage,
-  type ServerToRunnerMessage,
-  type StepScreenshotHeader,
-} from '../../protocol/index.ts';
+import { ServerToRunnerMessageSchema, type RunnerMessage, type ServerToRunnerMessage, type Welcome } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
+import type { Frame } from './run-outbox.ts';
 
-type Welcome = Extract<ServerToRunnerMessage, { type: 'welcome' }>;
-type Instruction = Extract<ServerToRunnerMessage, { type: 'run-assign' | 'run-cancel' }>;
+type Instruction = Extract<ServerToRunnerMessage, { type: 'run-assign' | 'run-cancel' | 'ack' }>;
 
 export type ServerConnectionOptions = {
   url: string;
@@ -27,11 +21,16 @@ export type ServerConnectionOptions = {
   initialDelayMs?: number;
   /** Default 15 s. */
   maxDelayMs?: number;
+  /** Whether runs are waiting for the connection: then reconnection is tried at least every second. */
+  holdingRuns?(): boolean;
 };
 
+/** Longest wait between reconnection tries while runs are waiting to report. */
+const URGENT_MAX_DELAY_MS = 1_000;
+
 export type ServerConnection = {
-  send(message: RunnerMessage): boolean;
-  sendScreenshot(header: StepScreenshotHeader, jpeg: Uint8Array): boolean;
+  /** Sends a message or an encoded frame if the connection is up and welcomed; returns whether it was sent. */
+  send(message: RunnerMessage | Frame): boolean;
   close(): Promise<void>;
 };
 
@@ -82,22 +81,20 @@ export function connectToServer(options: ServerConnectionOptions): ServerConnect
       if (welcomed) options.onDisconnect();
       if (closing) return;
       failures += 1;
-      const delay = Math.min(initialDelay * 2 ** (failures - 1), maxDelay) * (0.75 + Math.random() * 0.5);
+      const cap = options.holdingRuns?.() ? Math.min(maxDelay, URGENT_MAX_DELAY_MS) : maxDelay;
+      const delay = Math.min(initialDelay * 2 ** (failures - 1), cap) * (0.75 + Math.random() * 0.5);
       logger.info({ code, retryInMs: Math.round(delay) }, 'disconnected from the server; reconnecting');
       retryTimer = setTimeout(connect, delay);
     });
   }
 
-  function sendRaw(data: string | Uint8Array): boolean {
-    if (!welcomed || socket?.readyState !== WebSocket.OPEN) return false;
-    socket.send(data);
-    return true;
-  }
-
   connect();
   return {
-    send: (message) => sendRaw(JSON.stringify(message)),
-    sendScreenshot: (header, jpeg) => sendRaw(encodeBinaryFrame(header, jpeg)),
+    send(message) {
+      if (!welcomed || socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(typeof message === 'string' || message instanceof Uint8Array ? message : JSON.stringify(message));
+      return true;
+    },
     async close() {
       closing = true;
       clearTimeout(retryTimer);

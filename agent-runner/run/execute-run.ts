@@ -1,9 +1,14 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { describeStep, MAX_ERROR_MESSAGE_LENGTH } from '../../protocol/index.ts';
-import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
+import { describeStep, MAX_ERROR_MESSAGE_LENGTH, MAX_FULL_PAGE_SCREENSHOT, toStorableText } from '../../protocol/index.ts';
+import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepOutput, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
 import { StepError } from '../steps/step-error.ts';
+
+/** What a run reports; the connection numbers each event (`seq`) when it sends it. */
+export type StepEvent = Omit<StepStart, 'seq'> | Omit<StepEnd, 'seq'>;
+export type ScreenshotHeader = Omit<StepScreenshotHeader, 'seq'>;
+export type RunOutcome = Omit<RunEnd, 'seq'>;
 
 export type ExecuteRunOptions = {
   /** Opens the run's page in a fresh context (see run-pages.ts); the run closes that context when it ends. */
@@ -12,9 +17,9 @@ export type ExecuteRunOptions = {
   /** Aborting stops the current step at once and ends the run as `cancelled`. */
   signal?: AbortSignal;
   /** Called with each step's `step-start` and `step-end`, in order. */
-  onMessage(message: StepStart | StepEnd): void;
-  /** Called with the JPEG taken after a step, before that step's `step-end`. Not called if the picture fails. */
-  onScreenshot(header: StepScreenshotHeader, jpeg: Uint8Array): void;
+  onMessage(message: StepEvent): void;
+  /** Called with the JPEG taken after a step, before that step's `step-end`. Not called if there is no picture. */
+  onScreenshot(header: ScreenshotHeader, jpeg: Uint8Array): void;
 };
 
 /**
@@ -22,10 +27,10 @@ export type ExecuteRunOptions = {
  * that fails. Always resolves, with the `run-end` message to send; the context is closed
  * whatever happens.
  */
-export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
   const { openPage, assignment, signal, onMessage, onScreenshot } = options;
   const { runId, attempt, steps, settings } = assignment;
-  const runEnd = (status: RunEnd['status'], error?: ErrorInfo): RunEnd => ({ type: 'run-end', runId, attempt, status, ...(error && { error }) });
+  const runEnd = (status: RunEnd['status'], error?: ErrorInfo): RunOutcome => ({ type: 'run-end', runId, attempt, status, ...(error && { error }) });
   const cancelled = () => runEnd('cancelled', { code: 'cancelled', message: 'The run was cancelled' });
   if (signal?.aborted) return cancelled();
 
@@ -52,11 +57,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
         (error: unknown) => ({ output: undefined, error: asStepError(error) }),
       );
       const durationMs = Math.round(performance.now() - startedAt);
-      if (!signal?.aborted) {
-        const jpeg = await takeScreenshot(page, step, settings, signal);
-        if (jpeg) onScreenshot({ type: 'step-screenshot', runId, attempt, index, mimeType: 'image/jpeg' }, jpeg);
-      }
+      const picture = signal?.aborted ? undefined : await takeScreenshot(page, step, settings, signal);
+      if (picture) onScreenshot({ type: 'step-screenshot', runId, attempt, index, mimeType: 'image/jpeg' }, picture.jpeg);
       const error = outcome.error && { code: outcome.error.code, message: clamp(outcome.error.message) };
+      const output: StepOutput | undefined = outcome.output && { ...outcome.output, ...(picture?.cropped && { screenshotCropped: picture.cropped }) };
       onMessage({
         type: 'step-end',
         runId,
@@ -64,7 +68,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
         index,
         status: error ? 'failed' : 'succeeded',
         durationMs,
-        ...(error ? { error } : { output: outcome.output }),
+        ...(error ? { error } : { output }),
       });
       if (signal?.aborted) return cancelled();
       if (error) return runEnd('failed', { code: error.code, message: clamp(`Step ${index + 1} (${describeStep(step)}) failed: ${error.message}`) });
@@ -76,17 +80,35 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunEnd> {
   }
 }
 
+type Picture = { jpeg: Uint8Array; cropped?: { pageWidth: number; pageHeight: number } };
+
 /**
- * The picture after a step, or undefined when it cannot be taken: a failed screenshot must not
+ * The picture after a step, or undefined when none could be taken: a failed screenshot must not
  * fail the step. It gets the run's default step time, not the step's own, which may be tiny.
  */
-async function takeScreenshot(page: Page, step: Step, settings: RunSettings, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
-  const fullPage = step.type === 'screenshot' && step.fullPage === true;
+async function takeScreenshot(page: Page, step: Step, settings: RunSettings, signal: AbortSignal | undefined): Promise<Picture | undefined> {
+  const options = { type: 'jpeg', quality: settings.screenshotQuality, timeout: settings.stepTimeoutMs, signal } as const;
   try {
-    return await page.screenshot({ type: 'jpeg', quality: settings.screenshotQuality, fullPage, timeout: settings.stepTimeoutMs, signal });
+    if (step.type !== 'screenshot' || step.fullPage !== true) return nonEmpty({ jpeg: await page.screenshot(options) });
+    // Past Chromium's texture size a full-page capture fails or comes back empty, and a huge
+    // one takes seconds: a page larger than the cap is captured from its top left corner.
+    const size = await page.evaluate(() => ({
+      pageWidth: Math.max(document.documentElement.scrollWidth, document.body?.scrollWidth ?? 0),
+      pageHeight: Math.max(document.documentElement.scrollHeight, document.body?.scrollHeight ?? 0),
+    }));
+    const width = Math.min(size.pageWidth, MAX_FULL_PAGE_SCREENSHOT.width);
+    const height = Math.min(size.pageHeight, MAX_FULL_PAGE_SCREENSHOT.height);
+    const cropped = width < size.pageWidth || height < size.pageHeight;
+    const jpeg = await page.screenshot({ ...options, fullPage: true, ...(cropped && { clip: { x: 0, y: 0, width, height } }) });
+    return nonEmpty({ jpeg, ...(cropped && { cropped: size }) });
   } catch {
     return undefined;
   }
+}
+
+/** A step never claims a picture it does not have: an empty capture counts as none. */
+function nonEmpty(picture: Picture): Picture | undefined {
+  return picture.jpeg.byteLength > 0 ? picture : undefined;
 }
 
 /** executeStep only throws StepErrors; anything else is a fault in the browser connection. */
@@ -94,6 +116,8 @@ function asStepError(error: unknown): StepError {
   return StepError.isInstance(error) ? error : new StepError('browser-error', errorHeadline(error), { cause: error });
 }
 
+/** Error messages may quote the page: made storable and cut to the wire's limit. */
 function clamp(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+  const storable = toStorableText(message, Number.MAX_SAFE_INTEGER);
+  return storable.length <= MAX_ERROR_MESSAGE_LENGTH ? storable : `${toStorableText(storable, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
-import { describeTarget, MAX_OUTPUT_TEXT_LENGTH, MAX_OUTPUT_URL_LENGTH } from '../../protocol/index.ts';
+import { describeTarget, MAX_OUTPUT_TEXT_LENGTH, MAX_OUTPUT_URL_LENGTH, isStorableText, toStorableText } from '../../protocol/index.ts';
 import type { Step, StepOfType, StepOutput, Target } from '../../protocol/index.ts';
 import { formatSeconds } from './format-seconds.ts';
 import { describeNetworkError } from './navigation-error.ts';
@@ -40,7 +40,7 @@ export async function executeStep(options: ExecuteStepOptions): Promise<StepOutp
     signal?.throwIfAborted();
     const text = await runStep(step, context);
     const url = page.url();
-    return { ...(text !== undefined && { text }), ...(url.length <= MAX_OUTPUT_URL_LENGTH && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
+    return { ...(text !== undefined && { text }), ...(url.length <= MAX_OUTPUT_URL_LENGTH && isStorableText(url) && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
   } catch (error) {
     throw toStepError(error, { timeoutMs, signal });
   }
@@ -75,7 +75,8 @@ async function runStep(step: Step, context: StepContext): Promise<string | undef
       return undefined;
     case 'extract': {
       const text = await (await resolve(step.target, 'read', context)).innerText({ timeout: remainingMs(context), signal });
-      return text.trim().slice(0, MAX_OUTPUT_TEXT_LENGTH);
+      // Pages may hold NUL characters or broken Unicode; the text must still be storable.
+      return toStorableText(text.trim(), MAX_OUTPUT_TEXT_LENGTH);
     }
     case 'screenshot':
       // The run takes a screenshot after every step; this step only asks for one.

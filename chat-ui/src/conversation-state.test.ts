@@ -22,6 +22,7 @@ function run(status: RunView['status']): RunView {
     attempt: 1,
     maxAttempts: 3,
     steps: [],
+    earlierAttempts: [],
     createdAt: '2025-01-01T10:00:00.000Z',
   };
 }

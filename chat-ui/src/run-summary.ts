@@ -1,5 +1,5 @@
 import type { RunView, StepState } from '../../protocol/index.ts';
-import { formatDuration } from './format-duration.ts';
+import { formatDuration } from '../../protocol/index.ts';
 
 export type StepRowModel = { index: number; label: string; state: StepState | undefined };
 

@@ -37,6 +37,8 @@ export function useConversation({ conversationId, socket, api }: { conversationI
         dispatch({ type: 'snapshot', conversationId, seq: frame.seq, messages: frame.messages });
       } else if (frame.type === 'message-upsert') {
         dispatch({ type: 'upsert', conversationId, seq: frame.seq, message: frame.message });
+      } else if (frame.type === 'conversation-deleted') {
+        dispatch({ type: 'failed', conversationId, notFound: true, problem: 'This conversation was deleted.' });
       } else {
         const notFound = frame.code === 'not-found' || frame.code === 'invalid-id';
         dispatch({ type: 'failed', conversationId, notFound, problem: `Live updates are unavailable: ${frame.message}` });

@@ -4,13 +4,14 @@ import express from 'express';
 import type { ChatService } from '../chat/chat-service.ts';
 import { createDemoRouter } from '../demo/demo-router.ts';
 import type { Logger } from '../logger.ts';
-import type { RunDispatcher } from '../runs/run-dispatcher.ts';
+import type { RunService } from '../runs/run-service.ts';
 import type { Store } from '../store/store.ts';
-import { ApiError } from './api-error.ts';
+import { SkipperError } from '../errors/skipper-error.ts';
 import { apiNotFound, createErrorHandler } from './error-handler.ts';
 import { actAs } from './owner.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { planRoutes } from './routes/plan-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 
 export type AppOptions = {
@@ -18,7 +19,9 @@ export type AppOptions = {
   hostAllowed(host: string | undefined): boolean;
   store: Store;
   chat: ChatService;
-  dispatcher: RunDispatcher;
+  runs: RunService;
+  /** Runners connected to this server, for /health. */
+  runnerCount(): number;
   logger: Logger;
   /** The user every request acts for (single local user for now). */
   ownerId: string;
@@ -31,12 +34,13 @@ export type AppOptions = {
 /** Largest JSON body accepted by the API. */
 const JSON_LIMIT = '256kb';
 
-export function createApp({ hostAllowed, store, chat, dispatcher, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
+export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((request, response, next) => {
     if (!hostAllowed(request.headers.host)) {
-      throw new ApiError(403, 'forbidden-origin', `skipper does not answer to the host name "${request.headers.host}". Set PUBLIC_URL to allow it.`);
+      const host = (request.headers.host ?? '').slice(0, 200).toWellFormed();
+      throw new SkipperError('forbidden-origin', `skipper does not answer to the host name "${host}". Set PUBLIC_URL to allow it.`);
     }
     response.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
     next();
@@ -45,9 +49,9 @@ export function createApp({ hostAllowed, store, chat, dispatcher, logger, ownerI
   app.get('/health', async (_request, response) => {
     try {
       await store.ping();
-      response.json({ status: 'ok', runners: dispatcher.runnerCount() });
+      response.json({ status: 'ok', runners: runnerCount() });
     } catch {
-      response.status(503).json({ status: 'unavailable', runners: dispatcher.runnerCount() });
+      response.status(503).json({ status: 'unavailable', runners: runnerCount() });
     }
   });
 
@@ -57,7 +61,8 @@ export function createApp({ hostAllowed, store, chat, dispatcher, logger, ownerI
   api.use(express.json({ limit: JSON_LIMIT }));
   api.use(actAs(ownerId));
   api.use('/conversations', conversationRoutes({ store, chat, ...(publicUrl && { publicUrl }) }));
-  api.use('/runs', runRoutes({ store, chat, dispatcher, ...(publicUrl && { publicUrl }) }));
+  api.use('/runs', runRoutes({ store, chat, runs, ...(publicUrl && { publicUrl }) }));
+  api.use('/plans', planRoutes({ chat }));
   api.use('/artifacts', artifactRoutes({ store }));
   api.use(apiNotFound);
   app.use('/api', api);

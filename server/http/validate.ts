@@ -1,19 +1,28 @@
 import { z } from 'zod';
-import { ApiError } from './api-error.ts';
+import { SkipperError } from '../errors/skipper-error.ts';
 
 /** Parses a request body; a mismatch becomes a 400 naming each wrong field. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   if (body === undefined) {
-    throw new ApiError(400, 'invalid-request', 'Send a JSON body with the header Content-Type: application/json.');
+    throw new SkipperError('invalid-request', 'Send a JSON body with the header Content-Type: application/json.');
   }
-  const result = schema.safeParse(body);
+  return parseWith(schema, body, 'The request body is not valid');
+}
+
+/** Parses a request's query string (`?limit=20`); unknown or wrong parameters are a 400. */
+export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.output<T> {
+  return parseWith(schema, query, 'The query string is not valid');
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, problem: string): z.output<T> {
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.flatMap(flattenIssue);
   const summary = issues
     .slice(0, 3)
     .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
     .join('; ');
-  throw new ApiError(400, 'invalid-request', `The request body is not valid: ${summary}.`, issues);
+  throw new SkipperError('invalid-request', `${problem}: ${summary}.`, { issues });
 }
 
 /** Union mismatches are reported through the branch that got furthest, not as "Invalid input". */
@@ -30,6 +39,9 @@ const IdSchema = z.uuid();
 /** A route's id parameter; anything but a UUID is a 400, so lookups only see well-formed ids. */
 export function parseId(value: unknown, what: string): string {
   const result = IdSchema.safeParse(value);
-  if (!result.success) throw new ApiError(400, 'invalid-id', `"${String(value).slice(0, 100)}" is not a valid ${what} id.`);
+  if (!result.success) {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 100).toWellFormed()) : 'That';
+    throw new SkipperError('invalid-id', `${shown} is not a valid ${what} id.`);
+  }
   return result.data;
 }

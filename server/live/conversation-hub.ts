@@ -1,14 +1,18 @@
-import type { MessageUpsert } from '../../protocol/index.ts';
+import type { UiServerMessage } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Change, Store } from '../store/store.ts';
 
-export type UpsertListener = (upsert: MessageUpsert) => void;
+/** What a watcher of a conversation is told. */
+export type ConversationEvent = Extract<UiServerMessage, { type: 'message-upsert' | 'conversation-deleted' }>;
+export type ConversationListener = (event: ConversationEvent) => void;
 
 export type ConversationHub = {
   /** Calls `listener` with every change to the conversation from now on; returns the unsubscribe function. */
-  subscribe(ownerId: string, conversationId: string, listener: UpsertListener): () => void;
+  subscribe(ownerId: string, conversationId: string, listener: ConversationListener): () => void;
   /** Sends the changed message, as it is now, to everyone watching its conversation. */
   publish(change: Change): void;
+  /** Tells everyone watching the conversation that it is gone, and ends their subscriptions. */
+  publishDeleted(ownerId: string, conversationId: string): void;
   /** Resolves once every publish started so far has been delivered (for orderly shutdown and tests). */
   idle(): Promise<void>;
 };
@@ -19,7 +23,7 @@ export type ConversationHub = {
  * the highest seq per message, which makes out-of-order delivery harmless.
  */
 export function createConversationHub({ store, logger }: { store: Store; logger: Logger }): ConversationHub {
-  const listeners = new Map<string, Set<UpsertListener>>();
+  const listeners = new Map<string, Set<ConversationListener>>();
   const pending = new Set<Promise<void>>();
   const key = (ownerId: string, conversationId: string) => `${ownerId}/${conversationId}`;
 
@@ -28,8 +32,7 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
     if (!watching?.size) return;
     const message = await store.messages.get(change.ownerId, change.messageId);
     if (!message) return;
-    const upsert: MessageUpsert = { type: 'message-upsert', conversationId: change.conversationId, seq: change.seq, message };
-    for (const listener of watching) listener(upsert);
+    for (const listener of watching) listener({ type: 'message-upsert', conversationId: change.conversationId, seq: change.seq, message });
   }
 
   return {
@@ -40,7 +43,7 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
       listeners.set(id, set);
       return () => {
         set.delete(listener);
-        if (set.size === 0) listeners.delete(id);
+        if (set.size === 0 && listeners.get(id) === set) listeners.delete(id);
       };
     },
     publish(change) {
@@ -48,6 +51,12 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
         .catch((error: unknown) => logger.error({ err: error, change }, 'could not deliver a conversation change'))
         .finally(() => pending.delete(delivery));
       pending.add(delivery);
+    },
+    publishDeleted(ownerId, conversationId) {
+      const id = key(ownerId, conversationId);
+      const watching = listeners.get(id);
+      listeners.delete(id);
+      for (const listener of watching ?? []) listener({ type: 'conversation-deleted', conversationId });
     },
     async idle() {
       while (pending.size > 0) await Promise.all(pending);

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { PROTOCOL_VERSION, UiClientMessageSchema, type MessageUpsert, type UiServerMessage } from '../../protocol/index.ts';
+import { DEFAULT_PAGE_SIZE, PROTOCOL_VERSION, UiClientMessageSchema, type UiServerMessage } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, closeAllClients, keepAlive, parseJsonFrame, sendError, sendJson } from '../net/web-socket.ts';
 import type { Store } from '../store/store.ts';
-import type { ConversationHub } from './conversation-hub.ts';
+import type { ConversationEvent, ConversationHub } from './conversation-hub.ts';
 
 export type UiGatewayOptions = {
   store: Store;
@@ -21,6 +21,10 @@ export type UiGatewayOptions = {
   maxSubscriptions?: number;
   /** How often idle sockets are pinged. Default 30 s. */
   pingMs?: number;
+  /** Time a connection has to say hello before it is closed. Default 10 s. */
+  helloTimeoutMs?: number;
+  /** Messages in a subscription's snapshot (the newest). Default 50. */
+  snapshotMessages?: number;
 };
 
 /**
@@ -47,6 +51,7 @@ export function createUiGateway(options: UiGatewayOptions) {
   server.on('connection', (socket: WebSocket, _request: IncomingMessage, ownerId: string) => {
     const subscriptions = new Map<string, () => void>();
     let greeted = false;
+    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello received'), options.helloTimeoutMs ?? 10_000);
     keepAlive(socket, options.pingMs ?? 30_000);
     // ws reports protocol violations (e.g. an oversized frame) here before closing; unhandled, they would crash the process.
     socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
@@ -61,13 +66,17 @@ export function createUiGateway(options: UiGatewayOptions) {
         return;
       }
       let snapshotSeq: number | undefined;
-      const held: MessageUpsert[] = [];
-      const unsubscribe = hub.subscribe(ownerId, conversationId, (upsert) => {
-        if (snapshotSeq === undefined) held.push(upsert);
-        else send(upsert);
+      const held: ConversationEvent[] = [];
+      const unsubscribe = hub.subscribe(ownerId, conversationId, (event) => {
+        if (snapshotSeq === undefined) {
+          held.push(event);
+          return;
+        }
+        if (event.type === 'conversation-deleted') subscriptions.delete(conversationId);
+        send(event);
       });
       subscriptions.set(conversationId, unsubscribe);
-      const snapshot = await store.conversations.messages(ownerId, conversationId);
+      const snapshot = await store.conversations.snapshot(ownerId, conversationId, { limit: options.snapshotMessages ?? DEFAULT_PAGE_SIZE });
       if (subscriptions.get(conversationId) !== unsubscribe) return; // unsubscribed meanwhile
       if (!snapshot) {
         unsubscribe();
@@ -75,9 +84,12 @@ export function createUiGateway(options: UiGatewayOptions) {
         sendError(socket, 'not-found', 'No conversation with that id.', { conversationId });
         return;
       }
-      send({ type: 'conversation-snapshot', conversationId, seq: snapshot.seq, messages: snapshot.messages });
+      send({ type: 'conversation-snapshot', conversationId, seq: snapshot.seq, messages: snapshot.messages, hasOlder: snapshot.hasOlder });
       snapshotSeq = snapshot.seq;
-      for (const upsert of held) if (upsert.seq > snapshot.seq) send(upsert);
+      for (const event of held) {
+        if (event.type === 'conversation-deleted') subscriptions.delete(conversationId);
+        if (event.type === 'conversation-deleted' || event.seq > snapshot.seq) send(event);
+      }
     }
 
     socket.on('message', (data, isBinary) => {
@@ -95,6 +107,7 @@ export function createUiGateway(options: UiGatewayOptions) {
           return;
         }
         greeted = true;
+        clearTimeout(helloTimer);
         send({ type: 'welcome', protocolVersion: PROTOCOL_VERSION });
         return;
       }
@@ -116,6 +129,7 @@ export function createUiGateway(options: UiGatewayOptions) {
     });
 
     socket.on('close', () => {
+      clearTimeout(helloTimer);
       for (const unsubscribe of subscriptions.values()) unsubscribe();
       subscriptions.clear();
     });

@@ -51,7 +51,10 @@ export function keepAlive(socket: WebSocket, intervalMs: number): void {
 export const CLOSE_CODES = {
   unsupportedProtocolVersion: 4000,
   helloTimeout: 4001,
+  replaced: 4002,
   shuttingDown: 1001,
+  /** The server is restarting: reconnect and carry on. */
+  serviceRestart: 1012,
 } as const;
 
 /** Closes every client of `server` politely, terminating those that do not answer within `graceMs`. */

@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   RunnerMessageSchema,
   StepScreenshotHeaderSchema,
+  type Welcome,
 } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, closeAllClients, keepAlive, parseJsonFrame, rawToBuffer, sendError, sendJson } from '../net/web-socket.ts';
@@ -20,17 +21,18 @@ export type RunnerGatewayOptions = {
   heartbeatMs: number;
   /** Largest frame accepted, in bytes; full-page screenshots are the big ones. Default 16 MiB. */
   maxPayload?: number;
+  /** Time a connection has to say hello. Default 10 s. */
+  helloTimeoutMs?: number;
 };
-
-const HELLO_TIMEOUT_MS = 10_000;
 
 /** The `/ws/runner` endpoint: authenticates runners, checks their protocol, and feeds the dispatcher. */
 export function createRunnerGateway(options: RunnerGatewayOptions) {
   const { dispatcher, logger } = options;
   const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
   const expected = digest(options.token);
-  /** Disconnections still being handled (their runs being taken back). */
+  /** Disconnections still being handled. */
   const detaching = new Set<Promise<void>>();
+  let closing = false;
 
   function authorised(request: IncomingMessage): boolean {
     const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
@@ -39,12 +41,13 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
 
   server.on('connection', (socket: WebSocket) => {
     let session: RunnerSession | undefined;
-    // Events of one runner are applied in the order they were sent.
+    let greeted = false;
+    // Everything a runner sends is applied in the order it was sent, hello included.
     let queue = Promise.resolve();
     const enqueue = (work: () => Promise<void>) => {
       queue = queue.then(work).catch((error: unknown) => logger.error({ err: error }, 'runner event failed'));
     };
-    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello received'), HELLO_TIMEOUT_MS);
+    const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello received'), options.helloTimeoutMs ?? 10_000);
     keepAlive(socket, options.heartbeatMs);
     // ws reports protocol violations (e.g. an oversized frame) here before closing; unhandled, they would crash the process.
     socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
@@ -53,7 +56,7 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
       if (isBinary) {
         const frame = decodeBinaryFrame(rawToBuffer(data));
         const header = StepScreenshotHeaderSchema.safeParse(frame?.header);
-        if (!session || !frame || !header.success) {
+        if (!greeted || !frame || !header.success) {
           sendError(socket, 'invalid-frame', 'Binary frames must be step screenshots sent after hello.');
           return;
         }
@@ -61,8 +64,9 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
           sendError(socket, 'invalid-frame', 'The screenshot is not a JPEG image.');
           return;
         }
-        const current = session;
-        enqueue(() => dispatcher.handleScreenshot(current, header.data, frame.payload));
+        enqueue(async () => {
+          if (session) await dispatcher.handleScreenshot(session, header.data, frame.payload);
+        });
         return;
       }
       const parsed = RunnerMessageSchema.safeParse(parseJsonFrame(data));
@@ -72,7 +76,7 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
       }
       const message = parsed.data;
       if (message.type === 'hello') {
-        if (session) {
+        if (greeted) {
           sendError(socket, 'invalid-frame', 'hello was already received.');
           return;
         }
@@ -82,32 +86,39 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
           socket.close(CLOSE_CODES.unsupportedProtocolVersion, 'unsupported protocol version');
           return;
         }
-        session = {
-          id: randomUUID(),
-          name: message.runner.name,
-          capacity: message.runner.capacity,
-          active: new Map(),
-          closed: false,
-          send: (outgoing) => sendJson(socket, outgoing),
-        };
-        sendJson(socket, { type: 'welcome', protocolVersion: PROTOCOL_VERSION, runnerId: session.id, heartbeatMs: options.heartbeatMs });
-        dispatcher.attach(session);
+        greeted = true;
+        enqueue(async () => {
+          if (socket.readyState !== socket.OPEN) return;
+          const connected = await dispatcher.connect({
+            id: message.runner.id,
+            name: message.runner.name,
+            capacity: message.runner.capacity,
+            heldRuns: message.runs,
+            send: (outgoing) => sendJson(socket, outgoing),
+            close: (code, reason) => socket.close(code, reason),
+          });
+          session = connected.session;
+          const welcome: Welcome = { type: 'welcome', protocolVersion: PROTOCOL_VERSION, heartbeatMs: options.heartbeatMs, ...connected.welcome };
+          sendJson(socket, welcome);
+        });
         return;
       }
-      if (!session) {
+      if (!greeted) {
         sendError(socket, 'invalid-frame', 'Send hello first.');
         return;
       }
-      const current = session;
-      enqueue(() => dispatcher.handle(current, message));
+      enqueue(async () => {
+        if (session) await dispatcher.handle(session, message);
+      });
     });
 
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      const current = session;
-      if (!current) return;
-      current.closed = true; // at once, so no run is assigned to it while earlier events are still applied
-      enqueue(() => dispatcher.detach(current));
+      const serverClosing = closing;
+      // After every event already received, so none is lost; a session that never finished hello has nothing to release.
+      enqueue(async () => {
+        if (session) await dispatcher.disconnect(session, { serverClosing });
+      });
       const done = queue;
       detaching.add(done);
       void done.finally(() => detaching.delete(done));
@@ -124,9 +135,13 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
       }
       server.handleUpgrade(request, socket, head, (webSocket) => server.emit('connection', webSocket, request));
     },
-    /** Closes every runner connection and waits until their runs are queued again. */
+    /**
+     * Closes every runner connection, telling runners the server is restarting: they keep their
+     * runs going and resume them with the next server (or another instance) within their lease.
+     */
     async close() {
-      await closeAllClients(server, CLOSE_CODES.shuttingDown, 'server shutting down');
+      closing = true;
+      await closeAllClients(server, CLOSE_CODES.serviceRestart, 'server restarting');
       await Promise.all(detaching);
     },
   };

@@ -12,6 +12,8 @@ import type {
 // (postgres/ today) implements it and passes store-contract.ts. Methods that take an
 // `ownerId` only ever see that owner's rows. The `queue` methods are the system's
 // own (the dispatcher acting for every owner) and are fenced by runner and attempt instead.
+// Adapters hold storage only: where a rule decides something (what happens to a lost
+// attempt), the domain passes it in as a function and the adapter applies it atomically.
 
 export type User = { id: string; login: string };
 
@@ -28,13 +30,36 @@ export type NewPlan = {
 
 export type NewAssistantMessage = {
   text: string;
-  /** Attach this plan to the message. */
-  plan?: NewPlan;
-  /** Queue a run of the plan; it appears in the same message. */
-  run?: { maxAttempts: number };
+  /** Attach a new plan to the message, or an existing plan of this conversation by id (to run it again). */
+  plan?: NewPlan | { id: string };
+  /**
+   * Queue a run of the plan; it appears in the same message. Refused (`too-many-runs`) when
+   * the owner already has `maxQueued` runs waiting.
+   */
+  run?: { maxAttempts: number; maxQueued: number };
+  /** The user message this answers; a message has at most one reply. */
+  replyTo?: string;
+  /** The run this message closes; a run has at most one closing message. */
+  summaryOf?: string;
 };
 
 export type AppendedMessage = { message: ChatMessage; change: Change; runId?: string };
+
+/**
+ * What appending a reply did: `exists` when the message it answers (or the run it closes)
+ * already has one, which is returned instead; `too-many-runs` when the run cap was reached.
+ */
+export type AppendAssistantResult =
+  | ({ status: 'appended' } & AppendedMessage)
+  | { status: 'exists'; message: ChatMessage }
+  | { status: 'too-many-runs'; queued: number };
+
+/** A page of a list, newest-first lists continue at `nextCursor`. */
+export type ConversationPage = { conversations: Conversation[]; nextCursor: string | null };
+export type MessagePage = { messages: ChatMessage[]; hasOlder: boolean };
+
+/** A run of some owner that a runner holds, as far as the dispatcher needs to stop it. */
+export type HeldRun = { runId: string; attempt: number; runnerId: string };
 
 export interface UserRepository {
   /** Returns the user with this login, creating it on first use. */
@@ -44,11 +69,19 @@ export interface UserRepository {
 export interface ConversationRepository {
   /** Without a title, the first message the person writes becomes the title. */
   create(ownerId: string, input: { title?: string }): Promise<Conversation>;
-  /** Newest activity first. */
-  list(ownerId: string): Promise<Conversation[]>;
+  /** Newest activity first, `limit` at a time; pass `nextCursor` back as `cursor` for the next page. */
+  list(ownerId: string, page: { limit: number; cursor?: string }): Promise<ConversationPage>;
   get(ownerId: string, conversationId: string): Promise<Conversation | null>;
-  /** The thread in order, each message with its plan and the current state of its run. */
-  messages(ownerId: string, conversationId: string): Promise<{ messages: ChatMessage[]; seq: number } | null>;
+  /**
+   * The newest `limit` messages in order, each with its plan and the current state of its run,
+   * and the conversation's seq at that moment (one consistent snapshot).
+   */
+  snapshot(ownerId: string, conversationId: string, page: { limit: number }): Promise<(MessagePage & { seq: number }) | null>;
+  /**
+   * Deletes the conversation with its messages, plans, runs and artifacts. Returns the runs a
+   * runner was executing, so they can be stopped; null if the owner has no such conversation.
+   */
+  delete(ownerId: string, conversationId: string): Promise<{ held: HeldRun[] } | null>;
 }
 
 export interface MessageRepository {
@@ -62,11 +95,13 @@ export interface MessageRepository {
     conversationId: string,
     input: { text: string; clientMessageId?: string },
   ): Promise<(AppendedMessage & { duplicate: boolean }) | null>;
-  /** Appends a reply, creating its plan and queued run in the same transaction. */
-  appendAssistant(ownerId: string, conversationId: string, input: NewAssistantMessage): Promise<AppendedMessage | null>;
-  /** The message after a user message, if any (the reply to a retried post). */
+  /** Appends a reply, creating its plan and queued run in the same transaction. Null if there is no such conversation. */
+  appendAssistant(ownerId: string, conversationId: string, input: NewAssistantMessage): Promise<AppendAssistantResult | null>;
+  /** The reply to a user message, if it has one. */
   replyTo(ownerId: string, messageId: string): Promise<ChatMessage | null>;
   get(ownerId: string, messageId: string): Promise<ChatMessage | null>;
+  /** The `limit` messages just before message `before` (default: the newest), oldest first. Null if there is no such conversation. */
+  page(ownerId: string, conversationId: string, page: { before?: string; limit: number }): Promise<MessagePage | null>;
 }
 
 export interface RunRepository {
@@ -78,7 +113,11 @@ export interface RunRepository {
   cancel(
     ownerId: string,
     runId: string,
-  ): Promise<{ run: RunView; change?: Change; runnerId?: string; attempt?: number } | null>;
+  ): Promise<{ run: RunView; plan: PlanView; change?: Change; runnerId?: string; attempt?: number } | null>;
+}
+
+export interface PlanRepository {
+  get(ownerId: string, planId: string): Promise<PlanView & { conversationId: string } | null>;
 }
 
 export interface ArtifactRepository {
@@ -88,17 +127,45 @@ export interface ArtifactRepository {
 /** A run handed to a runner. */
 export type Claim = { runId: string; attempt: number; steps: Step[]; change: Change };
 
-/** Identifies one attempt of one run held by one runner; events from anyone else are ignored. */
-export type Holder = { runnerId: string; runId: string; attempt: number };
+/**
+ * Identifies one attempt of one run held by one runner, and the event's number within the
+ * attempt: events from anyone else, and events already applied, are ignored.
+ */
+export type Holder = { runnerId: string; runId: string; attempt: number; seq: number };
 
 /** A run that ended, with what a summary needs. */
 export type FinishedRun = { run: RunView; plan: PlanView; change: Change };
 
+/**
+ * Why an attempt is being taken back: its runner disconnected and did not come back in time,
+ * stopped sending heartbeats while connected, or the attempt ran past its deadline.
+ */
+export type LostReason = 'disconnected' | 'unresponsive' | 'deadline';
+
+/** What becomes of a lost attempt, decided by the domain (see runs/lost-attempt-policy.ts). */
+export type LostAttemptOutcome =
+  | { status: 'queued'; error: ErrorInfo }
+  | { status: 'succeeded' }
+  | { status: 'failed'; error: ErrorInfo };
+
+export type LostAttempt = { run: RunView; plan: PlanView; reason: LostReason };
+
 export interface RunQueue {
-  /** Claims the oldest queued run for a runner (`FOR UPDATE SKIP LOCKED`), starting a new attempt. */
-  claimNext(input: { runnerId: string; leaseMs: number }): Promise<Claim | null>;
+  /** Claims the oldest queued run for a runner (`FOR UPDATE SKIP LOCKED`), starting a new attempt with a deadline. */
+  claimNext(input: { runnerId: string; leaseMs: number; maxDurationMs: number }): Promise<Claim | null>;
   /** Extends the lease of runs this runner still holds. */
   renewLeases(input: { runnerId: string; runs: { runId: string; attempt: number }[]; leaseMs: number }): Promise<void>;
+  /**
+   * A runner reconnected and says it still holds these runs: renews the lease of each it really
+   * holds and returns those, with the last event applied and the number of steps.
+   */
+  resume(input: {
+    runnerId: string;
+    runs: { runId: string; attempt: number }[];
+    leaseMs: number;
+  }): Promise<{ runId: string; attempt: number; seq: number; stepCount: number }[]>;
+  /** The runner disconnected: its runs wait at most `graceMs` for it to come back before they are taken back. */
+  release(input: { runnerId: string; graceMs: number }): Promise<void>;
   stepStarted(holder: Holder & { index: number; leaseMs: number }): Promise<Change | null>;
   stepEnded(
     holder: Holder & {
@@ -110,15 +177,20 @@ export interface RunQueue {
       leaseMs: number;
     },
   ): Promise<Change | null>;
-  /** Stores the screenshot taken after a step and links it to that step. */
+  /** Stores the screenshot taken after a step and links it to that step (replacing an earlier one for the same step). */
   screenshotTaken(holder: Holder & { index: number; mimeType: string; bytes: Uint8Array }): Promise<Change | null>;
   /** Ends a run; steps that never started become `skipped`. */
   finish(holder: Holder & { status: 'succeeded' | 'failed' | 'cancelled'; error?: ErrorInfo }): Promise<FinishedRun | null>;
   /**
-   * Takes back every run held by this runner (it disconnected) or, without `runnerId`,
-   * every run whose lease has expired: each is queued again if attempts remain, else failed.
+   * Takes back every running attempt whose lease expired or whose deadline passed, each in its
+   * own transaction with the run locked, applying what `decide` returns for it.
    */
-  reclaim(input: { runnerId?: string; error: ErrorInfo }): Promise<{ requeued: Change[]; failed: FinishedRun[] }>;
+  reclaim(input: { decide(lost: LostAttempt): LostAttemptOutcome }): Promise<{
+    requeued: Change[];
+    ended: (FinishedRun & { holder: HeldRun })[];
+  }>;
+  /** Runs that ended but have no closing message yet, oldest first (after a crash, or while the summary is being written). */
+  unsummarized(limit: number): Promise<FinishedRun[]>;
 }
 
 export interface Store {
@@ -126,6 +198,7 @@ export interface Store {
   conversations: ConversationRepository;
   messages: MessageRepository;
   runs: RunRepository;
+  plans: PlanRepository;
   artifacts: ArtifactRepository;
   queue: RunQueue;
   /** Resolves when the database answers; for health checks. */

@@ -11,6 +11,12 @@ export type TestServerOptions = {
   leaseMs?: number;
   /** Default 2. */
   maxAttempts?: number;
+  /** How long a disconnected runner's runs wait for it. Default 1 s, so a lost runner is noticed quickly. */
+  reconnectGraceMs?: number;
+  /** Default 15 min, like production. */
+  maxDurationMs?: number;
+  /** Default 50. */
+  maxQueuedPerUser?: number;
   /** Reuse this database (to restart a server on the same data); default a fresh one. */
   database?: TestDatabase;
   stepTimeoutMs?: number;
@@ -53,6 +59,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       runnerToken: token,
       runLeaseMs: options.leaseMs ?? 30_000,
       runMaxAttempts: options.maxAttempts ?? 2,
+      runMaxDurationMs: options.maxDurationMs ?? 15 * 60_000,
+      runMaxQueuedPerUser: options.maxQueuedPerUser ?? 50,
+      runnerReconnectGraceMs: options.reconnectGraceMs ?? 1_000,
+      runnerMaxCapacity: 16,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
       stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
       screenshotQuality: 70,
     },

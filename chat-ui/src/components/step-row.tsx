@@ -1,4 +1,4 @@
-import { formatDuration } from '../format-duration.ts';
+import { formatDuration } from '../../../protocol/index.ts';
 import type { StepRowModel } from '../run-summary.ts';
 import { STEP_STATUS_LABELS } from '../status-labels.ts';
 import type { LightboxImage } from './screenshot-lightbox.tsx';

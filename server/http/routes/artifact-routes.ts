@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Store } from '../../store/store.ts';
-import { ApiError } from '../api-error.ts';
+import { SkipperError } from '../../errors/skipper-error.ts';
 import { ownerOf } from '../owner.ts';
 import { parseId } from '../validate.ts';
 
@@ -9,7 +9,7 @@ export function artifactRoutes({ store }: { store: Store }): Router {
 
   router.get('/:artifactId', async (request, response) => {
     const artifact = await store.artifacts.get(ownerOf(response), parseId(request.params.artifactId, 'artifact'));
-    if (!artifact) throw ApiError.notFound('artifact');
+    if (!artifact) throw SkipperError.notFound('artifact');
     // Artifacts never change once stored, but they are private to their owner.
     response.set({ 'Content-Type': artifact.mimeType, 'Cache-Control': 'private, max-age=31536000, immutable' });
     response.send(Buffer.from(artifact.bytes.buffer, artifact.bytes.byteOffset, artifact.bytes.byteLength));

@@ -1,24 +1,30 @@
 import { Router } from 'express';
 import {
+  ConversationListQuerySchema,
   CreateConversationBodySchema,
+  DEFAULT_PAGE_SIZE,
+  MessagePageQuerySchema,
   PostMessageBodySchema,
   type ConversationDetailResponse,
   type ConversationListResponse,
   type ConversationResponse,
+  type MessagePageResponse,
   type MessagesResponse,
 } from '../../../protocol/index.ts';
 import type { ChatService } from '../../chat/chat-service.ts';
+import { SkipperError } from '../../errors/skipper-error.ts';
 import type { Store } from '../../store/store.ts';
-import { ApiError } from '../api-error.ts';
 import { ownerOf } from '../owner.ts';
 import { requestContext } from '../request-context.ts';
-import { parseBody, parseId } from '../validate.ts';
+import { parseBody, parseId, parseQuery } from '../validate.ts';
 
 export function conversationRoutes({ store, chat, publicUrl }: { store: Store; chat: ChatService; publicUrl?: string }): Router {
   const router = Router();
 
-  router.get('/', async (_request, response) => {
-    response.json({ conversations: await store.conversations.list(ownerOf(response)) } satisfies ConversationListResponse);
+  router.get('/', async (request, response) => {
+    const query = parseQuery(ConversationListQuerySchema, request.query);
+    const page = await store.conversations.list(ownerOf(response), query);
+    response.json(page satisfies ConversationListResponse);
   });
 
   router.post('/', async (request, response) => {
@@ -32,10 +38,23 @@ export function conversationRoutes({ store, chat, publicUrl }: { store: Store; c
     const conversationId = parseId(request.params.conversationId, 'conversation');
     const [conversation, thread] = await Promise.all([
       store.conversations.get(ownerId, conversationId),
-      store.conversations.messages(ownerId, conversationId),
+      store.messages.page(ownerId, conversationId, { limit: DEFAULT_PAGE_SIZE }),
     ]);
-    if (!conversation || !thread) throw ApiError.notFound('conversation');
-    response.json({ conversation, messages: thread.messages } satisfies ConversationDetailResponse);
+    if (!conversation || !thread) throw SkipperError.notFound('conversation');
+    response.json({ conversation, ...thread } satisfies ConversationDetailResponse);
+  });
+
+  router.delete('/:conversationId', async (request, response) => {
+    await chat.deleteConversation(ownerOf(response), parseId(request.params.conversationId, 'conversation'));
+    response.status(204).end();
+  });
+
+  router.get('/:conversationId/messages', async (request, response) => {
+    const conversationId = parseId(request.params.conversationId, 'conversation');
+    const query = parseQuery(MessagePageQuerySchema, request.query);
+    const page = await store.messages.page(ownerOf(response), conversationId, query);
+    if (!page) throw SkipperError.notFound('conversation');
+    response.json(page satisfies MessagePageResponse);
   });
 
   router.post('/:conversationId/messages', async (request, response) => {

@@ -1,16 +1,16 @@
 import { Router } from 'express';
 import { CreateRunBodySchema, type CreatedRunResponse, type RunDetailResponse, type RunResponse } from '../../../protocol/index.ts';
 import type { ChatService } from '../../chat/chat-service.ts';
-import type { RunDispatcher } from '../../runs/run-dispatcher.ts';
+import { SkipperError } from '../../errors/skipper-error.ts';
+import type { RunService } from '../../runs/run-service.ts';
 import type { Store } from '../../store/store.ts';
-import { ApiError } from '../api-error.ts';
 import { ownerOf } from '../owner.ts';
 import { requestContext } from '../request-context.ts';
 import { parseBody, parseId } from '../validate.ts';
 
-export type RunRoutesOptions = { store: Store; chat: ChatService; dispatcher: RunDispatcher; publicUrl?: string };
+export type RunRoutesOptions = { store: Store; chat: ChatService; runs: RunService; publicUrl?: string };
 
-export function runRoutes({ store, chat, dispatcher, publicUrl }: RunRoutesOptions): Router {
+export function runRoutes({ store, chat, runs, publicUrl }: RunRoutesOptions): Router {
   const router = Router();
 
   router.post('/', async (request, response) => {
@@ -21,13 +21,12 @@ export function runRoutes({ store, chat, dispatcher, publicUrl }: RunRoutesOptio
 
   router.get('/:runId', async (request, response) => {
     const found = await store.runs.get(ownerOf(response), parseId(request.params.runId, 'run'));
-    if (!found) throw ApiError.notFound('run');
+    if (!found) throw SkipperError.notFound('run');
     response.json(found satisfies RunDetailResponse);
   });
 
   router.post('/:runId/cancel', async (request, response) => {
-    const run = await dispatcher.cancel(ownerOf(response), parseId(request.params.runId, 'run'));
-    if (!run) throw ApiError.notFound('run');
+    const run = await runs.cancel(ownerOf(response), parseId(request.params.runId, 'run'));
     response.json({ run } satisfies RunResponse);
   });
 

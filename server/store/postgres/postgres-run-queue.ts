@@ -1,49 +1,57 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ErrorInfo, Step } from '../../../protocol/index.ts';
-import type { Change, FinishedRun, Holder, RunQueue } from '../store.ts';
+import type { Change, FinishedRun, HeldRun, Holder, LostReason, RunQueue } from '../store.ts';
 import { recordRunChange, transaction } from './sql.ts';
 import { loadRuns } from './views.ts';
 
-type HeldRun = { owner_id: string; conversation_id: string };
+type RunRow = { id: string; attempt: number; owner_id: string; conversation_id: string };
+type FinalStatus = 'succeeded' | 'failed' | 'cancelled';
 
 export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
   /**
    * Runs `work` only while `holder` still holds the run (same runner, same attempt, still
-   * running), renewing the lease if asked; otherwise does nothing and returns null. This is
-   * the fence that makes a late event from a replaced or cancelled attempt harmless.
+   * running) and only for an event not applied yet, renewing the lease if asked; otherwise does
+   * nothing and returns null. This is the fence that makes a late event from a replaced or
+   * cancelled attempt, or an event sent twice across a reconnection, harmless.
    */
   function whileHeld<T>(
     holder: Holder,
     leaseMs: number | null,
-    work: (client: pg.PoolClient, run: HeldRun) => Promise<T>,
+    work: (client: pg.PoolClient, run: RunRow) => Promise<T>,
   ): Promise<T | null> {
     return transaction(pool, async (client) => {
-      const { rows } = await client.query<HeldRun>(
-        `UPDATE runs SET lease_expires_at = CASE WHEN $4::integer IS NULL THEN lease_expires_at
-                                                 ELSE now() + $4::integer * interval '1 millisecond' END
-         WHERE id = $1 AND attempt = $2 AND runner_id = $3 AND status = 'running'
-         RETURNING owner_id, conversation_id`,
-        [holder.runId, holder.attempt, holder.runnerId, leaseMs],
+      const { rows } = await client.query<RunRow>(
+        `UPDATE runs SET event_seq = $5,
+           lease_expires_at = CASE WHEN $4::integer IS NULL THEN lease_expires_at
+                                   ELSE greatest(lease_expires_at, now() + $4::integer * interval '1 millisecond') END
+         WHERE id = $1 AND attempt = $2 AND runner_id = $3 AND status = 'running' AND event_seq < $5
+         RETURNING id, attempt, owner_id, conversation_id`,
+        [holder.runId, holder.attempt, holder.runnerId, leaseMs, holder.seq],
       );
       return rows[0] ? work(client, rows[0]) : null;
     });
   }
 
-  async function endRun(
+  /** Ends the current attempt, and the run unless it is queued again. */
+  async function endAttempt(
     client: pg.PoolClient,
-    run: HeldRun & { id: string; attempt: number },
-    status: 'succeeded' | 'failed' | 'cancelled' | 'queued',
+    run: RunRow,
+    status: FinalStatus | 'queued',
     error: ErrorInfo | undefined,
   ): Promise<FinishedRun> {
     const final = status !== 'queued';
     await client.query(
-      `UPDATE runs SET status = $2, error = $3, runner_id = NULL, lease_expires_at = NULL,
-         ended_at = CASE WHEN $4 THEN now() END
+      `UPDATE runs SET status = $2, error = $3, runner_id = NULL, lease_expires_at = NULL, deadline_at = NULL,
+         released_at = NULL, ended_at = CASE WHEN $4 THEN now() END
        WHERE id = $1`,
       [run.id, status, final ? (error ?? null) : null, final],
     );
-    // A step cut off mid-way failed with the run's error; steps never reached were skipped.
+    await client.query(
+      `UPDATE run_attempts SET status = $3, error = $4, ended_at = now() WHERE run_id = $1 AND attempt = $2`,
+      [run.id, run.attempt, final ? status : 'lost', error ?? null],
+    );
+    // A step cut off mid-way failed with the attempt's error; steps never reached were skipped.
     await client.query(
       `UPDATE run_steps SET status = CASE WHEN status = 'running' AND $3::jsonb IS NOT NULL THEN 'failed' ELSE 'skipped' END,
                             error = CASE WHEN status = 'running' THEN $3::jsonb ELSE error END
@@ -56,20 +64,26 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
   }
 
   return {
-    claimNext({ runnerId, leaseMs }) {
+    claimNext({ runnerId, leaseMs, maxDurationMs }) {
       return transaction(pool, async (client) => {
-        const { rows } = await client.query<HeldRun & { id: string; attempt: number; steps: Step[] }>(
+        const { rows } = await client.query<RunRow & { steps: Step[] }>(
           `WITH next AS (
              SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
            )
-           UPDATE runs r SET status = 'running', attempt = r.attempt + 1, runner_id = $1,
-             lease_expires_at = now() + $2::integer * interval '1 millisecond', started_at = coalesce(r.started_at, now())
+           UPDATE runs r SET status = 'running', attempt = r.attempt + 1, runner_id = $1, event_seq = 0,
+             lease_expires_at = now() + $2::integer * interval '1 millisecond',
+             deadline_at = now() + $3::integer * interval '1 millisecond',
+             started_at = coalesce(r.started_at, now())
            FROM next, plans p WHERE r.id = next.id AND p.id = r.plan_id
            RETURNING r.id, r.attempt, r.owner_id, r.conversation_id, p.steps`,
-          [runnerId, leaseMs],
+          [runnerId, leaseMs, maxDurationMs],
         );
         const run = rows[0];
         if (!run) return null;
+        await client.query(
+          `INSERT INTO run_attempts (run_id, attempt, owner_id, runner_id, status) VALUES ($1, $2, $3, $4, 'running')`,
+          [run.id, run.attempt, run.owner_id, runnerId],
+        );
         await client.query(
           `INSERT INTO run_steps (run_id, attempt, step_index, owner_id, status)
            SELECT $1, $2, index, $3, 'pending' FROM generate_series(0, $4::integer - 1) AS index`,
@@ -90,14 +104,36 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
       );
     },
 
+    async resume({ runnerId, runs, leaseMs }) {
+      if (runs.length === 0) return [];
+      const { rows } = await pool.query<{ id: string; attempt: number; event_seq: number; step_count: number }>(
+        `UPDATE runs SET lease_expires_at = now() + $2::integer * interval '1 millisecond', released_at = NULL
+         FROM unnest($3::uuid[], $4::integer[]) AS held(run_id, attempt), plans p
+         WHERE runs.id = held.run_id AND runs.attempt = held.attempt AND runs.runner_id = $1 AND runs.status = 'running'
+           AND p.id = runs.plan_id
+         RETURNING runs.id, runs.attempt, runs.event_seq, jsonb_array_length(p.steps) AS step_count`,
+        [runnerId, leaseMs, runs.map((run) => run.runId), runs.map((run) => run.attempt)],
+      );
+      return rows.map((row) => ({ runId: row.id, attempt: row.attempt, seq: row.event_seq, stepCount: row.step_count }));
+    },
+
+    async release({ runnerId, graceMs }) {
+      await pool.query(
+        `UPDATE runs SET released_at = now(),
+           lease_expires_at = least(lease_expires_at, now() + $2::integer * interval '1 millisecond')
+         WHERE runner_id = $1 AND status = 'running'`,
+        [runnerId, graceMs],
+      );
+    },
+
     stepStarted({ index, leaseMs, ...holder }) {
       return whileHeld(holder, leaseMs, async (client, run): Promise<Change> => {
         await client.query(
           `UPDATE run_steps SET status = 'running', started_at = now()
            WHERE run_id = $1 AND attempt = $2 AND step_index = $3`,
-          [holder.runId, holder.attempt, index],
+          [run.id, run.attempt, index],
         );
-        return recordRunChange(client, run.owner_id, run.conversation_id, holder.runId);
+        return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
       });
     },
 
@@ -106,64 +142,90 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
         await client.query(
           `UPDATE run_steps SET status = $4, duration_ms = $5, error = $6, output = $7
            WHERE run_id = $1 AND attempt = $2 AND step_index = $3`,
-          [holder.runId, holder.attempt, index, status, durationMs, error ?? null, output ?? null],
+          [run.id, run.attempt, index, status, durationMs, error ?? null, output ?? null],
         );
-        return recordRunChange(client, run.owner_id, run.conversation_id, holder.runId);
+        return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
       });
     },
 
     screenshotTaken({ index, mimeType, bytes, ...holder }) {
-      return whileHeld(holder, null, async (client, run): Promise<Change> => {
-        const id = randomUUID();
-        await client.query(
+      return whileHeld(holder, null, async (client, run): Promise<Change | null> => {
+        // Only for a step the plan has: the step row must exist before anything is stored.
+        const { rowCount } = await client.query(
+          'SELECT 1 FROM run_steps WHERE run_id = $1 AND attempt = $2 AND step_index = $3 FOR UPDATE',
+          [run.id, run.attempt, index],
+        );
+        if (rowCount === 0) return null;
+        const { rows } = await client.query<{ id: string }>(
           `INSERT INTO artifacts (id, owner_id, run_id, attempt, step_index, kind, mime_type, bytes)
-           VALUES ($1, $2, $3, $4, $5, 'screenshot', $6, $7)`,
-          [id, run.owner_id, holder.runId, holder.attempt, index, mimeType, bytes],
+           VALUES ($1, $2, $3, $4, $5, 'screenshot', $6, $7)
+           ON CONFLICT (run_id, attempt, step_index) WHERE kind = 'screenshot'
+           DO UPDATE SET mime_type = EXCLUDED.mime_type, bytes = EXCLUDED.bytes
+           RETURNING id`,
+          [randomUUID(), run.owner_id, run.id, run.attempt, index, mimeType, bytes],
         );
         await client.query(
           `UPDATE run_steps SET screenshot_id = $4, screenshot_bytes = $5
            WHERE run_id = $1 AND attempt = $2 AND step_index = $3`,
-          [holder.runId, holder.attempt, index, id, bytes.byteLength],
+          [run.id, run.attempt, index, rows[0]!.id, bytes.byteLength],
         );
-        return recordRunChange(client, run.owner_id, run.conversation_id, holder.runId);
-      });
+        return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
+      }).then((change) => change ?? null);
     },
 
     finish({ status, error, ...holder }) {
-      return whileHeld(holder, null, (client, run) =>
-        endRun(client, { ...run, id: holder.runId, attempt: holder.attempt }, status, error),
-      );
+      return whileHeld(holder, null, (client, run) => endAttempt(client, run, status, error));
     },
 
-    async reclaim({ runnerId, error }) {
-      const { rows } = await pool.query<{ id: string }>(
-        runnerId
-          ? `SELECT id FROM runs WHERE status = 'running' AND runner_id = $1`
-          : `SELECT id FROM runs WHERE status = 'running' AND lease_expires_at < now()`,
-        runnerId ? [runnerId] : [],
-      );
+    async reclaim({ decide }) {
+      const due = `status = 'running' AND (lease_expires_at < now() OR deadline_at < now())`;
+      const { rows } = await pool.query<{ id: string }>(`SELECT id FROM runs WHERE ${due}`);
       const requeued: Change[] = [];
-      const failed: FinishedRun[] = [];
+      const ended: (FinishedRun & { holder: HeldRun })[] = [];
       // One transaction per run, re-checking under lock: the run may have moved on meanwhile.
       for (const { id } of rows) {
         await transaction(pool, async (client) => {
-          const { rows: locked } = await client.query<HeldRun & { id: string; attempt: number; max_attempts: number }>(
-            `SELECT id, attempt, max_attempts, owner_id, conversation_id FROM runs
-             WHERE id = $1 AND status = 'running' AND ${runnerId ? 'runner_id = $2' : 'lease_expires_at < now()'}
-             FOR UPDATE`,
-            runnerId ? [id, runnerId] : [id],
+          const { rows: locked } = await client.query<RunRow & { runner_id: string; reason: LostReason }>(
+            `SELECT id, attempt, owner_id, conversation_id, runner_id,
+                    CASE WHEN deadline_at < now() THEN 'deadline'
+                         WHEN released_at IS NOT NULL THEN 'disconnected' ELSE 'unresponsive' END AS reason
+             FROM runs WHERE id = $1 AND ${due} FOR UPDATE`,
+            [id],
           );
           const run = locked[0];
           if (!run) return;
-          if (run.attempt < run.max_attempts) {
-            requeued.push((await endRun(client, run, 'queued', error)).change);
+          const { run: view, plan } = (await loadRuns(client, run.owner_id, [run.id])).get(run.id)!;
+          const outcome = decide({ run: view, plan, reason: run.reason });
+          const holder = { runId: run.id, attempt: run.attempt, runnerId: run.runner_id };
+          if (outcome.status === 'queued') {
+            requeued.push((await endAttempt(client, run, 'queued', outcome.error)).change);
           } else {
-            const message = `${error.message} It was attempt ${run.attempt} of ${run.max_attempts}, so the run has failed.`;
-            failed.push(await endRun(client, run, 'failed', { code: error.code, message }));
+            const error = outcome.status === 'failed' ? outcome.error : undefined;
+            ended.push({ ...(await endAttempt(client, run, outcome.status, error)), holder });
           }
         });
       }
-      return { requeued, failed };
+      return { requeued, ended };
+    },
+
+    async unsummarized(limit) {
+      const { rows } = await pool.query<{ id: string; owner_id: string; conversation_id: string }>(
+        `SELECT id, owner_id, conversation_id FROM runs
+         WHERE NOT summarized AND status IN ('succeeded', 'failed', 'cancelled') ORDER BY ended_at LIMIT $1`,
+        [limit],
+      );
+      const finished: FinishedRun[] = [];
+      for (const row of rows) {
+        const loaded = (await loadRuns(pool, row.owner_id, [row.id])).get(row.id);
+        const { rows: message } = await pool.query<{ id: string; seq: string }>(
+          'SELECT m.id, c.seq FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.run_id = $1',
+          [row.id],
+        );
+        if (!loaded || !message[0]) continue;
+        const change = { ownerId: row.owner_id, conversationId: row.conversation_id, seq: Number(message[0].seq), messageId: message[0].id };
+        finished.push({ ...loaded, change });
+      }
+      return finished;
     },
   };
 }

@@ -1,4 +1,14 @@
-import type { ChatMessage, ChatMessagePart, ErrorInfo, PlanView, RunView, Step, StepOutput, StepState } from '../../../protocol/index.ts';
+import type {
+  AttemptView,
+  ChatMessage,
+  ChatMessagePart,
+  ErrorInfo,
+  PlanView,
+  RunView,
+  Step,
+  StepOutput,
+  StepState,
+} from '../../../protocol/index.ts';
 import type { Queryable } from './sql.ts';
 
 // Rows -> the wire views (protocol/). A message is stored flat (text, plan_id, run_id)
@@ -25,8 +35,17 @@ type RunRow = {
   started_at: Date | null;
   ended_at: Date | null;
 };
+type AttemptRow = {
+  run_id: string;
+  attempt: number;
+  status: AttemptView['status'];
+  error: ErrorInfo | null;
+  started_at: Date;
+  ended_at: Date | null;
+};
 type StepRow = {
   run_id: string;
+  attempt: number;
   step_index: number;
   status: StepState['status'];
   started_at: Date | null;
@@ -36,7 +55,7 @@ type StepRow = {
   screenshot_id: string | null;
   screenshot_bytes: number | null;
 };
-type MessageRow = {
+export type MessageRow = {
   id: string;
   role: ChatMessage['role'];
   text: string;
@@ -52,23 +71,28 @@ export async function loadRuns(db: Queryable, ownerId: string, runIds: string[])
   if (runIds.length === 0) return views;
   const runs = (await db.query<RunRow>('SELECT * FROM runs WHERE owner_id = $1 AND id = ANY($2)', [ownerId, runIds])).rows;
   const plans = await loadPlans(db, ownerId, runs.map((run) => run.plan_id));
-  // Steps of each run's current attempt only; earlier attempts stay stored but are not shown.
+  const attempts = (
+    await db.query<AttemptRow>('SELECT * FROM run_attempts WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt', [
+      ownerId,
+      runIds,
+    ])
+  ).rows;
   const steps = (
-    await db.query<StepRow>(
-      `SELECT s.* FROM run_steps s JOIN runs r ON r.id = s.run_id AND r.attempt = s.attempt
-       WHERE r.owner_id = $1 AND r.id = ANY($2) ORDER BY s.step_index`,
-      [ownerId, runIds],
-    )
+    await db.query<StepRow>('SELECT * FROM run_steps WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt, step_index', [
+      ownerId,
+      runIds,
+    ])
   ).rows;
   for (const run of runs) {
     const plan = plans.get(run.plan_id);
     if (!plan) continue;
-    views.set(run.id, { run: toRunView(run, plan, steps.filter((step) => step.run_id === run.id)), plan });
+    const ofRun = <T extends { run_id: string }>(rows: T[]) => rows.filter((row) => row.run_id === run.id);
+    views.set(run.id, { run: toRunView(run, plan, ofRun(attempts), ofRun(steps)), plan });
   }
   return views;
 }
 
-async function loadPlans(db: Queryable, ownerId: string, planIds: string[]): Promise<Map<string, PlanView>> {
+export async function loadPlans(db: Queryable, ownerId: string, planIds: string[]): Promise<Map<string, PlanView>> {
   if (planIds.length === 0) return new Map();
   const { rows } = await db.query<PlanRow>('SELECT * FROM plans WHERE owner_id = $1 AND id = ANY($2)', [ownerId, planIds]);
   return new Map(rows.map((row) => [row.id, toPlanView(row)]));
@@ -85,9 +109,14 @@ function toPlanView(row: PlanRow): PlanView {
   };
 }
 
-function toRunView(run: RunRow, plan: PlanView, stepRows: StepRow[]): RunView {
-  // A run queued again after losing its runner shows a clean slate until its next attempt starts.
-  const byIndex = new Map(run.status === 'queued' ? [] : stepRows.map((row) => [row.step_index, row]));
+function toRunView(run: RunRow, plan: PlanView, attemptRows: AttemptRow[], stepRows: StepRow[]): RunView {
+  const stepsOf = (attempt: number) => {
+    const byIndex = new Map(stepRows.filter((row) => row.attempt === attempt).map((row) => [row.step_index, row]));
+    return plan.steps.map((_step, index) => toStepState(index, byIndex.get(index)));
+  };
+  // A run queued again after losing its runner shows a clean slate until its next attempt
+  // starts; the attempt it lost is listed with the earlier ones.
+  const current = run.status === 'queued' ? undefined : run.attempt;
   return {
     id: run.id,
     conversationId: run.conversation_id,
@@ -95,7 +124,17 @@ function toRunView(run: RunRow, plan: PlanView, stepRows: StepRow[]): RunView {
     status: run.status,
     attempt: run.attempt,
     maxAttempts: run.max_attempts,
-    steps: plan.steps.map((_step, index) => toStepState(index, byIndex.get(index))),
+    steps: current === undefined ? stepsOf(-1) : stepsOf(current),
+    earlierAttempts: attemptRows
+      .filter((row) => row.attempt !== current)
+      .map((row) => ({
+        attempt: row.attempt,
+        status: row.status,
+        ...(row.error && { error: row.error }),
+        startedAt: row.started_at.toISOString(),
+        ...(row.ended_at && { endedAt: row.ended_at.toISOString() }),
+        steps: stepsOf(row.attempt),
+      })),
     ...(run.error && { error: run.error }),
     createdAt: run.created_at.toISOString(),
     ...(run.started_at && { startedAt: run.started_at.toISOString() }),
@@ -116,22 +155,8 @@ function toStepState(index: number, row: StepRow | undefined): StepState {
   };
 }
 
-/** Messages of one conversation in order, or the listed messages. */
-export async function loadMessages(
-  db: Queryable,
-  ownerId: string,
-  filter: { conversationId: string } | { messageIds: string[] },
-): Promise<ChatMessage[]> {
-  const { rows } =
-    'conversationId' in filter
-      ? await db.query<MessageRow>(
-          'SELECT * FROM messages WHERE owner_id = $1 AND conversation_id = $2 ORDER BY position',
-          [ownerId, filter.conversationId],
-        )
-      : await db.query<MessageRow>('SELECT * FROM messages WHERE owner_id = $1 AND id = ANY($2) ORDER BY position', [
-          ownerId,
-          filter.messageIds,
-        ]);
+/** Messages as the wire shows them, each with its plan and the current state of its run, in the order given. */
+export async function toChatMessages(db: Queryable, ownerId: string, rows: MessageRow[]): Promise<ChatMessage[]> {
   const runIds = rows.flatMap((row) => (row.run_id ? [row.run_id] : []));
   const runs = await loadRuns(db, ownerId, runIds);
   const plans = await loadPlans(
@@ -148,4 +173,32 @@ export async function loadMessages(
     if (run) parts.push({ type: 'data-run', id: run.run.id, data: run.run });
     return { id: row.id, role: row.role, parts, metadata: { createdAt: row.created_at.toISOString() } };
   });
+}
+
+/** The listed messages of an owner, in thread order. */
+export async function loadMessages(db: Queryable, ownerId: string, messageIds: string[]): Promise<ChatMessage[]> {
+  const { rows } = await db.query<MessageRow>('SELECT * FROM messages WHERE owner_id = $1 AND id = ANY($2) ORDER BY position', [
+    ownerId,
+    messageIds,
+  ]);
+  return toChatMessages(db, ownerId, rows);
+}
+
+/**
+ * Up to `limit` messages of a conversation just before `beforePosition` (default: the newest),
+ * oldest first, and whether there are older ones.
+ */
+export async function loadMessagePage(
+  db: Queryable,
+  ownerId: string,
+  conversationId: string,
+  { limit, beforePosition }: { limit: number; beforePosition?: number },
+): Promise<{ messages: ChatMessage[]; hasOlder: boolean }> {
+  const { rows } = await db.query<MessageRow>(
+    `SELECT * FROM messages WHERE owner_id = $1 AND conversation_id = $2 AND ($3::bigint IS NULL OR position < $3)
+     ORDER BY position DESC LIMIT $4`,
+    [ownerId, conversationId, beforePosition ?? null, limit + 1],
+  );
+  const hasOlder = rows.length > limit;
+  return { messages: await toChatMessages(db, ownerId, rows.slice(0, limit).reverse()), hasOlder };
 }
