@@ -24,6 +24,9 @@ export type Runner = {
   stop(): Promise<void>;
 };
 
+/** The close code of a server that is restarting (RFC 6455 §7.4.1). */
+const SERVICE_RESTART = 1012;
+
 type ActiveRun = {
   attempt: number;
   controller: AbortController;
@@ -67,7 +70,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const outbox = createRunOutbox();
   let heartbeat: NodeJS.Timeout | undefined;
   let giveUpTimer: NodeJS.Timeout | undefined;
-  let reconnectGraceMs = 0;
+  let patience = { leaseMs: 0, reconnectGraceMs: 0 };
 
   /** Stops a run and drops its events: the server no longer wants to hear about it. */
   function abandon(runId: string, why: string) {
@@ -98,7 +101,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     }),
     onWelcome(welcome) {
       clearTimeout(giveUpTimer);
-      reconnectGraceMs = welcome.reconnectGraceMs;
+      patience = { leaseMs: welcome.leaseMs, reconnectGraceMs: welcome.reconnectGraceMs };
       logger.info({ runnerId, resumed: welcome.resumed.length }, 'connected to the server');
       resume(welcome);
       clearInterval(heartbeat);
@@ -109,15 +112,17 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       else if (instruction.type === 'ack') outbox.acknowledge(instruction.runId, instruction.attempt, instruction.seq);
       else if (active.get(instruction.runId)?.attempt === instruction.attempt) abandon(instruction.runId, 'cancelled by the server');
     },
-    onDisconnect() {
+    onDisconnect(code) {
       clearInterval(heartbeat);
       if (active.size === 0 && outbox.held().length === 0) return;
-      logger.warn({ runs: active.size, graceMs: reconnectGraceMs }, 'lost the server; runs continue while reconnecting');
-      // Past the grace period the server has given these runs to someone else: stop wasting the browser on them.
+      // A restarting server keeps our runs for a whole lease; after a network cut, for the grace period.
+      const waitMs = code === SERVICE_RESTART ? patience.leaseMs : patience.reconnectGraceMs;
+      logger.warn({ runs: active.size, waitMs }, 'lost the server; runs continue while reconnecting');
+      // Past that the server has given these runs to someone else: stop spending the browser on them.
       clearTimeout(giveUpTimer);
       giveUpTimer = setTimeout(() => {
         for (const { runId } of heldRuns()) abandon(runId, 'the server did not come back in time');
-      }, reconnectGraceMs);
+      }, waitMs);
     },
     onFatal: options.onFatal,
   });

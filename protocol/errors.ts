@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'action-failed',
   'browser-error',
   'runner-lost',
+  /** The runner was lost during a step that may have changed something outside the browser; the run was not repeated. */
+  'unsafe-to-retry',
   'cancelled',
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

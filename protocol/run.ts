@@ -70,7 +70,11 @@ export const RunViewSchema = z.strictObject({
   conversationId: z.uuid(),
   planId: z.uuid(),
   status: RunStatusSchema,
-  /** 0 while queued for the first time; each claim by a runner starts a new attempt. */
+  /**
+   * 0 while queued for the first time; each claim by a runner starts a new attempt. While a run
+   * waits again after losing its runner, this is the attempt it lost (listed in `earlierAttempts`);
+   * the next one is `attempt + 1`.
+   */
   attempt: z.number().int().min(0),
   maxAttempts: z.number().int().min(1),
   steps: z.array(StepStateSchema),

@@ -105,9 +105,12 @@ export const WelcomeSchema = z.strictObject({
   protocolVersion: z.number().int(),
   /** How often the runner must send `heartbeat`. */
   heartbeatMs: z.number().int().min(100),
+  /** How long a run stays with a runner the server hears nothing from (no heartbeat, no connection). */
+  leaseMs: z.number().int().min(1),
   /**
-   * How long the server keeps a disconnected runner's runs for it. A runner that cannot
-   * reconnect within this time stops those runs: the server has given them back to the queue.
+   * How long the server keeps a disconnected runner's runs for it; `leaseMs` instead when the
+   * server closed the connection because it was restarting (close code 1012). A runner that
+   * cannot reconnect within this time stops those runs: the server has given them back to the queue.
    */
   reconnectGraceMs: z.number().int().min(0),
   /** Most runs the server assigns to this runner at once: its announced capacity, within the server's cap. */

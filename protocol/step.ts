@@ -50,7 +50,8 @@ const stepBase = {
 
 export const GotoStepSchema = z.strictObject({
   type: z.literal('goto'),
-  url: z.url({ protocol: /^https?$/ }).max(2048),
+  // z.url alone takes NUL and lone surrogates (URL parsing escapes them), but the raw string is what gets stored.
+  url: text().pipe(z.url({ protocol: /^https?$/ }).max(2048)),
   ...stepBase,
 });
 export const ClickStepSchema = z.strictObject({ type: z.literal('click'), target: TargetSchema, ...stepBase });

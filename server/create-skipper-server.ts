@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createPeriodicTask } from './background/periodic-task.ts';
 import { createChatService } from './chat/chat-service.ts';
 import type { ServerConfig } from './config.ts';
+import { answerClientError } from './http/client-error.ts';
 import { createApp } from './http/create-app.ts';
 import { createHostCheck } from './http/host-check.ts';
 import { createConversationHub } from './live/conversation-hub.ts';
@@ -37,12 +38,16 @@ export type SkipperServerOptions = {
   uiDir?: string;
   /** Plans free-form requests; without one, only the command grammar is understood. */
   planner?: ModelPlanner;
+  /** Time a new socket (browser or runner) has to say hello before it is closed. Default 10 s. */
+  helloTimeoutMs?: number;
 };
 
 export type SkipperServer = {
   httpServer: Server;
   /** Starts listening on `config.host` and resolves with the bound port. */
   listen(port: number): Promise<number>;
+  /** What is open now: browser sockets, conversation subscriptions, connected runners. */
+  connections(): { uiSockets: number; subscriptions: number; runners: number };
   /**
    * Stops taking work and closes every socket. Runners keep their runs going and resume them
    * with the next server on this database. Leaves the store open.
@@ -54,7 +59,7 @@ export type SkipperServer = {
 const PENDING_SUMMARIES_EVERY_MS = 10_000;
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
-export async function createSkipperServer({ config, store, logger, uiDir, planner }: SkipperServerOptions): Promise<SkipperServer> {
+export async function createSkipperServer({ config, store, logger, uiDir, planner, helloTimeoutMs }: SkipperServerOptions): Promise<SkipperServer> {
   const localUser = await store.users.ensure('local');
   const hub = createConversationHub({ store, logger });
   // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
@@ -107,12 +112,14 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
     requestTimeout: config.httpRequestTimeoutMs,
     connectionsCheckingInterval: 1_000,
   }, app);
+  httpServer.on('clientError', answerClientError);
   const runnerGateway = createRunnerGateway({
     token: config.runnerToken,
     dispatcher,
     logger,
     // A third of the lease, so two heartbeats can go missing before the run is taken back.
     heartbeatMs: Math.max(Math.floor(config.runLeaseMs / 3), 100),
+    ...(helloTimeoutMs && { helloTimeoutMs }),
   });
   const uiGateway = createUiGateway({
     store,
@@ -120,6 +127,7 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
     logger,
     authenticate: () => localUser.id,
     ...(config.publicUrl && { extraOrigins: [config.publicUrl] }),
+    ...(helloTimeoutMs && { helloTimeoutMs }),
   });
   httpServer.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -131,6 +139,7 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
 
   return {
     httpServer,
+    connections: () => ({ uiSockets: uiGateway.clientCount(), subscriptions: hub.listenerCount(), runners: dispatcher.runnerCount() }),
     listen(port) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -1,13 +1,13 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunView, Step } from '../protocol/index.ts';
+import { startHeldSite, type HeldSite } from './harness/held-site.ts';
 import { startRunnerProcess, type RunnerProcess } from './harness/runner-process.ts';
 import { startTestServer, type TestServer } from './harness/test-server.ts';
 import { connectUi, type UiClient } from './harness/ui-client.ts';
 
 // A runner that dies or freezes mid-run must not leave its run "running": the run is
-// queued again (and finished elsewhere) or fails with a reason, within the lease time.
+// queued again (and finished elsewhere) or fails with a reason, within the lease time. It is
+// never repeated past a step that may have changed something on the site.
 
 const LEASE_MS = 3_000;
 
@@ -15,29 +15,16 @@ describe('losing a runner mid-run', () => {
   let server: TestServer;
   let watcher: UiClient;
   const runners: RunnerProcess[] = [];
-  // A page that does not answer until the test releases it: the first attempt's goto hangs
-  // there, so the runner is provably mid-run when it is killed, however slow the machine.
-  let site: Server;
-  let siteUrl: string;
-  let holding: boolean;
-  const held: ServerResponse[] = [];
-  const answer = (response: ServerResponse) => response.end('<!doctype html><title>Page</title><h1>Finally here</h1>');
-  const release = () => {
-    holding = false;
-    for (const response of held.splice(0)) answer(response);
-  };
+  // Pages under /held/ do not answer until the test releases them: the first attempt's goto
+  // hangs there, so the runner is provably mid-run when it is killed, however slow the machine.
+  let site: HeldSite;
 
   beforeEach(async () => {
-    holding = true;
-    site = createServer((_request, response) => (holding ? held.push(response) : answer(response)));
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+    site = await startHeldSite();
   });
 
   afterEach(async () => {
-    release();
-    site.closeAllConnections();
-    site.close();
+    await site.close();
     watcher?.close();
     for (const runner of runners.splice(0)) {
       runner.child.kill('SIGCONT');
@@ -47,50 +34,47 @@ describe('losing a runner mid-run', () => {
     await server?.database.drop();
   });
 
-  async function startRun(maxAttempts: number) {
+  async function startRun(maxAttempts: number, steps: Step[] = [{ type: 'goto', url: `${site.url}/held/page` }, { type: 'assert', text: 'Finally here' }, { type: 'screenshot' }]) {
     server = await startTestServer({ leaseMs: LEASE_MS, maxAttempts });
     runners.push(await startRunnerProcess({ serverUrl: server.runnerUrl, token: server.token, name: 'doomed' }));
     const conversation = await server.api('/api/conversations', { body: {} });
     const conversationId = conversation.body.conversation.id as string;
     watcher = await connectUi(server.baseUrl);
     await watcher.subscribe(conversationId);
-    const steps: Step[] = [{ type: 'goto', url: siteUrl }, { type: 'assert', text: 'Finally here' }, { type: 'screenshot' }];
     const created = await server.api('/api/runs', { body: { steps, conversationId } });
     expect(created.status).toBe(201);
-    const runId = created.body.run.id as string;
-    // Mid-run: the runner is waiting for the held page.
-    await watcher.waitForRun(runId, (run) => run.steps[0]?.status === 'running');
-    return runId;
+    return created.body.run.id as string;
   }
 
   async function startSecondRunner() {
     runners.push(await startRunnerProcess({ serverUrl: server.runnerUrl, token: server.token, name: 'rescuer' }));
   }
 
-  it('queues the run again when its runner is killed, and another runner completes it', async () => {
+  it('queues the run again when its runner is killed, and another runner completes it, showing both attempts', async () => {
     const runId = await startRun(2);
+    await site.requested('/held/page');
     await startSecondRunner();
-    const killedAt = Date.now();
     runners[0]!.child.kill('SIGKILL');
-    release();
+    site.release();
 
     const retried = await watcher.waitForRun(runId, (run) => run.attempt === 2);
-    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS);
     expect(['queued', 'running', 'succeeded']).toContain(retried.status);
 
     const done = await watcher.waitForRun(runId, (run) => run.status === 'succeeded');
     expect(done.attempt).toBe(2);
     expect(done.steps.every((step) => step.status === 'succeeded' && step.screenshot)).toBe(true);
+    expect(done.earlierAttempts).toHaveLength(1);
+    expect(done.earlierAttempts[0]).toMatchObject({ attempt: 1, status: 'lost', error: { code: 'runner-lost' } });
+    expect(done.earlierAttempts[0]!.steps.map((step) => step.status)).toEqual(['failed', 'skipped', 'skipped']);
     expect(runners[1]!.logs.some((line) => line.msg === 'run ended' && line.runId === runId)).toBe(true);
   });
 
   it('fails the run with the reason when it has no attempts left', async () => {
     const runId = await startRun(1);
-    const killedAt = Date.now();
+    await site.requested('/held/page');
     runners[0]!.child.kill('SIGKILL');
 
     const failed: RunView = await watcher.waitForRun(runId, (run) => run.status === 'failed');
-    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS);
     expect(failed.error?.code).toBe('runner-lost');
     expect(failed.error?.message).toMatch(/disconnected.*attempt 1 of 1/);
     expect(failed.steps.map((step) => step.status)).toEqual(['failed', 'skipped', 'skipped']);
@@ -101,20 +85,37 @@ describe('losing a runner mid-run', () => {
     expect(summary.type).toBe('message-upsert');
   });
 
+  it('does not run a click again that may have placed an order, and says why', async () => {
+    const runId = await startRun(2, [{ type: 'goto', url: site.url }, { type: 'click', target: 'Place order' }, { type: 'screenshot' }]);
+    // The click submitted the form and waits for the answer: the order may be placed.
+    await site.requested('/held/order');
+    await startSecondRunner();
+    runners[0]!.child.kill('SIGKILL');
+
+    const failed = await watcher.waitForRun(runId, (run) => run.status === 'failed');
+    expect(failed.attempt).toBe(1);
+    expect(failed.error?.code).toBe('unsafe-to-retry');
+    expect(failed.error?.message).toContain('not retried automatically because step 2 (Click "Place order") had started');
+    const summary = await watcher.waitFor(
+      (message) => message.type === 'message-upsert' && message.message.parts.some((part) => part.type === 'text' && part.text.includes('not retried automatically')),
+    );
+    expect(summary.type).toBe('message-upsert');
+    expect(runners[1]!.logs.some((line) => line.msg === 'run started')).toBe(false);
+  });
+
   it('takes the run back from a runner that freezes without disconnecting', async () => {
     const runId = await startRun(2);
+    await site.requested('/held/page');
     await startSecondRunner();
-    const frozenAt = Date.now();
     runners[0]!.child.kill('SIGSTOP');
-    release();
+    site.release();
 
     await watcher.waitForRun(runId, (run) => run.attempt === 2);
-    expect(Date.now() - frozenAt).toBeLessThan(LEASE_MS);
     const done = await watcher.waitForRun(runId, (run) => run.status === 'succeeded');
     expect(done.attempt).toBe(2);
-    // The frozen runner wakes up to a closed connection; nothing it does changes the run.
+    // The frozen runner wakes up to a closed connection; the server tells it the run is no longer its own.
     runners[0]!.child.kill('SIGCONT');
-    await runners[0]!.waitForLog((line) => line.msg === 'disconnected from the server; reconnecting');
+    await runners[0]!.waitForLog((line) => line.msg === 'run abandoned' && line.runId === runId);
     const now = await server.api(`/api/runs/${runId}`);
     expect(now.body.run).toEqual(done);
   });

@@ -12,8 +12,8 @@ export type ServerConnectionOptions = {
   hello(): Extract<RunnerMessage, { type: 'hello' }>;
   onWelcome(welcome: Welcome): void;
   onInstruction(instruction: Instruction): void;
-  /** The connection dropped; a new one is being attempted. */
-  onDisconnect(): void;
+  /** The connection dropped, with this close code; a new one is being attempted. */
+  onDisconnect(code: number): void;
   /** The server refused this runner for good (incompatible protocol). */
   onFatal(message: string): void;
   logger: Logger;
@@ -78,7 +78,7 @@ export function connectToServer(options: ServerConnectionOptions): ServerConnect
     current.on('close', (code) => {
       if (socket !== current) return;
       socket = undefined;
-      if (welcomed) options.onDisconnect();
+      if (welcomed) options.onDisconnect(code);
       if (closing) return;
       failures += 1;
       const cap = options.holdingRuns?.() ? Math.min(maxDelay, URGENT_MAX_DELAY_MS) : maxDelay;

@@ -4,10 +4,21 @@ import {
   ConversationDetailResponseSchema,
   ConversationListResponseSchema,
   ConversationResponseSchema,
+  CreatedRunResponseSchema,
+  MessagePageResponseSchema,
   MessagesResponseSchema,
   RunResponseSchema,
 } from '../../protocol/index.ts';
-import type { ChatMessage, Conversation, PostMessageBody, RunView } from '../../protocol/index.ts';
+import type {
+  ChatMessage,
+  Conversation,
+  ConversationDetailResponse,
+  ConversationListResponse,
+  CreatedRunResponse,
+  MessagePageResponse,
+  PostMessageBody,
+  RunView,
+} from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
 
 export type ApiClientOptions = {
@@ -20,6 +31,15 @@ export type ApiClientOptions = {
 };
 
 export type RequestOptions = { signal?: AbortSignal };
+
+/** `limit` defaults to the server's page size; `cursor` is the previous page's `nextCursor`. */
+export type ConversationPageOptions = RequestOptions & { limit?: number; cursor?: string };
+
+/** The messages just before message `before`; `limit` defaults to the server's page size. */
+export type MessagePageOptions = RequestOptions & { before: string; limit?: number };
+
+/** A 204 answer has no body. */
+const NoContentSchema = z.undefined();
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
@@ -74,10 +94,9 @@ export function createApiClient({
   }
 
   return {
-    /** Newest first. */
-    async listConversations(options: RequestOptions = {}): Promise<Conversation[]> {
-      const data = await request('/api/conversations', ConversationListResponseSchema, options);
-      return data.conversations;
+    /** Most recently active first, a page at a time. */
+    listConversations({ limit, cursor, ...options }: ConversationPageOptions = {}): Promise<ConversationListResponse> {
+      return request(`/api/conversations${query({ limit, cursor })}`, ConversationListResponseSchema, options);
     },
 
     async createConversation(options: RequestOptions = {}): Promise<Conversation> {
@@ -85,8 +104,20 @@ export function createApiClient({
       return data.conversation;
     },
 
-    getConversation(conversationId: string, options: RequestOptions = {}): Promise<{ conversation: Conversation; messages: ChatMessage[] }> {
+    /** The conversation with its newest messages. */
+    getConversation(conversationId: string, options: RequestOptions = {}): Promise<ConversationDetailResponse> {
       return request(`/api/conversations/${encodeURIComponent(conversationId)}`, ConversationDetailResponseSchema, options);
+    },
+
+    /** Older messages, oldest first, for a thread that shows only the newest. */
+    listMessages(conversationId: string, { before, limit, ...options }: MessagePageOptions): Promise<MessagePageResponse> {
+      const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages${query({ before, limit })}`;
+      return request(path, MessagePageResponseSchema, options);
+    },
+
+    /** Deletes the conversation with its runs and screenshots; runs still going are stopped. */
+    async deleteConversation(conversationId: string, options: RequestOptions = {}): Promise<void> {
+      await request(`/api/conversations/${encodeURIComponent(conversationId)}`, NoContentSchema, { ...options, method: 'DELETE' });
     },
 
     /** Returns the stored user message and the assistant's reply. */
@@ -104,7 +135,20 @@ export function createApiClient({
       const data = await request(`/api/runs/${encodeURIComponent(runId)}/cancel`, RunResponseSchema, { ...options, method: 'POST' });
       return data.run;
     },
+
+    /** Queues a new run of the plan; it appears in the plan's conversation as a new message. */
+    runPlan(planId: string, options: RequestOptions = {}): Promise<CreatedRunResponse> {
+      return request(`/api/plans/${encodeURIComponent(planId)}/run`, CreatedRunResponseSchema, { ...options, method: 'POST' });
+    },
   };
+}
+
+/** `?a=1&b=x` from the parameters that are set, or '' when none is. */
+function query(parameters: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 function parseJson(text: string): unknown {

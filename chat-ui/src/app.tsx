@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { commandExamples, type ChatMessage, type Conversation } from '../../protocol/index.ts';
 import { createApiClient } from './api-client.ts';
+import { ApiError } from './api-error.ts';
 import { Composer } from './components/composer.tsx';
 import { ConnectionStatus } from './components/connection-status.tsx';
 import { ConversationList } from './components/conversation-list.tsx';
+import { DeleteConversation } from './components/delete-conversation.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { Thread } from './components/thread.tsx';
 import { useConversation } from './use-conversation.ts';
@@ -17,7 +19,7 @@ export function App() {
   const [api] = useState(() => createApiClient());
   const { conversationId } = useRoute();
   const { socket, connection } = useLiveSocket();
-  const list = useConversations(api);
+  const list = useConversations(api, socket);
   const conversation = useConversation({ conversationId, socket, api });
   const drafts = useDrafts();
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -26,7 +28,7 @@ export function App() {
   const sidebarToggleRef = useRef<HTMLButtonElement>(null);
   const draftKey = conversationId ?? NEW_CONVERSATION_DRAFT;
 
-  const { add: addConversation, refresh: refreshList } = list;
+  const { add: addConversation, refresh: refreshList, remove: removeConversation } = list;
   const { merge, applyRun } = conversation;
   const sender = useSendMessage({
     api,
@@ -45,11 +47,34 @@ export function App() {
     [api, applyRun],
   );
 
+  const runPlan = useCallback(
+    async (planId: string) => {
+      // The new run arrives over the socket, as a new message.
+      await api.runPlan(planId);
+    },
+    [api],
+  );
+
   const startNewChat = useCallback(() => {
     navigate('/');
     setSidebarOpen(false);
     composerRef.current?.focus();
   }, []);
+
+  const deleteConversation = useCallback(
+    async (id: string) => {
+      try {
+        await api.deleteConversation(id);
+      } catch (error) {
+        // Deleted meanwhile, e.g. from another tab: what was asked for is done.
+        if (!(ApiError.isInstance(error) && error.code === 'not-found')) throw error;
+      }
+      removeConversation(id);
+      drafts.set(id, '');
+      startNewChat();
+    },
+    [api, removeConversation, drafts, startNewChat],
+  );
 
   // A reconnect may follow a long gap: the list can be stale too.
   useEffect(() => {
@@ -97,6 +122,7 @@ export function App() {
           onRetry={refreshList}
           onNewChat={startNewChat}
           onNavigate={() => setSidebarOpen(false)}
+          more={list.more}
         />
       </aside>
       {sidebarOpen && <button type="button" className="sidebar-backdrop" aria-label="Close conversations" onClick={closeSidebar} />}
@@ -115,6 +141,9 @@ export function App() {
           </button>
           <h1 className="main-title">{title}</h1>
           <ConnectionStatus state={connection} />
+          {conversationId !== null && conversation.status === 'ready' && (
+            <DeleteConversation title={title} onDelete={() => deleteConversation(conversationId)} />
+          )}
         </header>
 
         {conversationId === null ? (
@@ -125,10 +154,13 @@ export function App() {
             messages={conversation.messages}
             status={conversation.status}
             problem={conversation.problem}
+            hasOlder={conversation.hasOlder}
+            older={conversation.older}
             planning={sender.sendingTo === conversationId}
             onRetry={conversation.retry}
             onStartNew={startNewChat}
             onCancelRun={cancelRun}
+            onRunPlan={runPlan}
           />
         )}
 

@@ -13,6 +13,8 @@ export type ConversationState = {
    * any socket version of them wins, and a snapshot that lacks them does not drop them.
    */
   seqByMessageId: ReadonlyMap<string, number>;
+  /** Whether the conversation has messages older than the oldest one here, to be read page by page. */
+  hasOlder: boolean;
   status: LoadStatus;
   title: string | null;
   /** What went wrong loading the conversation or its live updates, in words for people. */
@@ -21,10 +23,16 @@ export type ConversationState = {
 
 export type ConversationAction =
   | { type: 'reset'; conversationId: string | null }
-  | { type: 'snapshot'; conversationId: string; seq: number; messages: readonly ChatMessage[] }
+  /** The newest messages, from the socket. */
+  | { type: 'snapshot'; conversationId: string; seq: number; messages: readonly ChatMessage[]; hasOlder: boolean }
   | { type: 'upsert'; conversationId: string; seq: number; message: ChatMessage }
-  /** Messages from an HTTP response, which carries no seq. */
-  | { type: 'merge'; conversationId: string; messages: readonly ChatMessage[]; title?: string | null }
+  /**
+   * Messages from an HTTP response, which carries no seq. `hasOlder` comes with the newest
+   * messages of a conversation (GET /api/conversations/:id), not with a reply to a post.
+   */
+  | { type: 'merge'; conversationId: string; messages: readonly ChatMessage[]; title?: string | null; hasOlder?: boolean }
+  /** A page of the messages just before message `before`, which was the oldest shown when it was asked for. */
+  | { type: 'older'; conversationId: string; before: string; messages: readonly ChatMessage[]; hasOlder: boolean }
   | { type: 'run-update'; run: RunView }
   | { type: 'failed'; conversationId: string; notFound: boolean; problem: string };
 
@@ -33,6 +41,7 @@ export function initialConversationState(conversationId: string | null): Convers
     conversationId,
     messages: [],
     seqByMessageId: new Map(),
+    hasOlder: false,
     status: conversationId === null ? 'idle' : 'loading',
     title: null,
     problem: null,
@@ -47,7 +56,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
 
   switch (action.type) {
     case 'snapshot':
-      return { ...applySnapshot(state, action.seq, action.messages), status: 'ready', problem: null };
+      return { ...applySnapshot(state, action.seq, action.messages, action.hasOlder), status: 'ready', problem: null };
     case 'upsert': {
       const known = state.seqByMessageId.get(action.message.id);
       if (known !== undefined && action.seq <= known) return state;
@@ -55,14 +64,16 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return { ...state, messages: placeMessage(state.messages, action.message), seqByMessageId };
     }
     case 'merge': {
-      let messages = state.messages;
-      for (const message of action.messages) {
-        // A socket version is at least as new as the response, which may have been built before it.
-        if (!state.seqByMessageId.has(message.id)) messages = placeMessage(messages, message);
-      }
+      // The newest page says whether there is more before it, unless older pages are shown already.
+      const hasOlder = action.hasOlder === undefined || startsBefore(state.messages, action.messages) ? state.hasOlder : action.hasOlder;
       const status = state.status === 'not-found' ? state.status : 'ready';
-      return { ...state, messages, status, title: action.title === undefined ? state.title : action.title };
+      const title = action.title === undefined ? state.title : action.title;
+      return { ...state, messages: mergeFromHttp(state, action.messages), hasOlder, status, title };
     }
+    case 'older':
+      // Added only where it continues the thread: a snapshot since may have left a gap before it.
+      if (state.messages[0]?.id !== action.before) return state;
+      return { ...state, messages: mergeFromHttp(state, action.messages), hasOlder: action.hasOlder };
     case 'run-update': {
       const messages = applyRun(state.messages, action.run);
       return messages === state.messages ? state : { ...state, messages };
@@ -74,18 +85,45 @@ export function conversationReducer(state: ConversationState, action: Conversati
   }
 }
 
-function applySnapshot(state: ConversationState, seq: number, snapshot: readonly ChatMessage[]): ConversationState {
+/**
+ * A snapshot holds the newest messages. It replaces what it covers, except messages changed
+ * since (a newer seq) or known only from HTTP. Older pages the reader loaded stay when the
+ * snapshot reaches back to what is shown; with a gap between them (many messages came while
+ * the socket was down), they go, and the reader can load them again.
+ */
+function applySnapshot(state: ConversationState, seq: number, snapshot: readonly ChatMessage[], hasOlder: boolean): ConversationState {
   const inSnapshot = new Set(snapshot.map((message) => message.id));
+  const oldestInSnapshot = snapshot[0];
+  const joinsShown = state.messages.some((message) => inSnapshot.has(message.id));
   const seqByMessageId = new Map<string, number>(snapshot.map((message) => [message.id, seq]));
   let messages: readonly ChatMessage[] = snapshot;
+  let keptOlder = false;
   for (const message of state.messages) {
     const known = state.seqByMessageId.get(message.id);
+    const inPage = inSnapshot.has(message.id);
+    const beforeSnapshot = hasOlder && oldestInSnapshot !== undefined && !inPage && comesBefore(message, oldestInSnapshot);
     const newerThanSnapshot = known !== undefined && known > seq;
-    const onlyFromHttp = known === undefined && !inSnapshot.has(message.id);
-    if (newerThanSnapshot) seqByMessageId.set(message.id, known);
-    if (newerThanSnapshot || onlyFromHttp) messages = placeMessage(messages, message);
+    const onlyFromHttp = known === undefined && !inPage;
+    if (beforeSnapshot ? !joinsShown : !newerThanSnapshot && !onlyFromHttp) continue;
+    keptOlder ||= beforeSnapshot;
+    if (known !== undefined) seqByMessageId.set(message.id, known);
+    messages = placeMessage(messages, message);
   }
-  return { ...state, messages, seqByMessageId };
+  return { ...state, messages, seqByMessageId, hasOlder: keptOlder ? state.hasOlder : hasOlder };
+}
+
+/** Adds messages from an HTTP response; a socket version is at least as new as the response, which may have been built before it. */
+function mergeFromHttp(state: ConversationState, incoming: readonly ChatMessage[]): readonly ChatMessage[] {
+  let messages = state.messages;
+  for (const message of incoming) if (!state.seqByMessageId.has(message.id)) messages = placeMessage(messages, message);
+  return messages;
+}
+
+/** Whether `shown` reaches back further than `page` does. */
+function startsBefore(shown: readonly ChatMessage[], page: readonly ChatMessage[]): boolean {
+  const [oldestShown] = shown;
+  const [oldestInPage] = page;
+  return oldestShown !== undefined && (oldestInPage === undefined || comesBefore(oldestShown, oldestInPage));
 }
 
 /** Replaces the message with the same id in place, or inserts it in time order. */

@@ -1,7 +1,17 @@
-import type { RunView, StepState } from '../../protocol/index.ts';
-import { formatDuration } from '../../protocol/index.ts';
+import type { PlanView, RunView, StepState } from '../../protocol/index.ts';
+import { describeStep, formatDuration } from '../../protocol/index.ts';
 
 export type StepRowModel = { index: number; label: string; state: StepState | undefined };
+
+/** A row per step of the plan, with its state in one attempt; steps are numbered only when the plan is not known. */
+export function stepRows(plan: PlanView | undefined, states: readonly StepState[]): StepRowModel[] {
+  const byIndex = new Map(states.map((state) => [state.index, state]));
+  const count = Math.max(plan?.steps.length ?? 0, ...states.map((state) => state.index + 1));
+  return Array.from({ length: count }, (_, index) => {
+    const step = plan?.steps[index];
+    return { index, label: step ? describeStep(step) : `Step ${index + 1}`, state: byIndex.get(index) };
+  });
+}
 
 /**
  * One sentence on where a run stands, read out by screen readers as it changes

@@ -6,6 +6,8 @@ import { ApiError, describeError } from './api-error.ts';
 import { conversationReducer, initialConversationState } from './conversation-state.ts';
 import type { ConversationState } from './conversation-state.ts';
 import type { LiveSocket } from './live-socket.ts';
+import { useOlderMessages } from './use-older-messages.ts';
+import type { OlderMessages, OlderPage } from './use-older-messages.ts';
 
 const ConversationIdSchema = z.uuid();
 
@@ -16,6 +18,8 @@ export type OpenConversation = ConversationState & {
   merge(conversationId: string, messages: readonly ChatMessage[]): void;
   /** Shows a run we were sent over HTTP (e.g. by cancel) before the socket reports it. */
   applyRun(run: RunView): void;
+  /** The messages before the newest, which the socket and the first load leave out. */
+  older: OlderMessages;
 };
 
 /** The messages of the open conversation: loaded over HTTP, then kept live over the socket. */
@@ -34,10 +38,12 @@ export function useConversation({ conversationId, socket, api }: { conversationI
     const stopListening = socket.onMessage((frame) => {
       if (frame.type === 'welcome' || frame.conversationId !== conversationId) return;
       if (frame.type === 'conversation-snapshot') {
-        dispatch({ type: 'snapshot', conversationId, seq: frame.seq, messages: frame.messages });
+        dispatch({ type: 'snapshot', conversationId, seq: frame.seq, messages: frame.messages, hasOlder: frame.hasOlder });
       } else if (frame.type === 'message-upsert') {
         dispatch({ type: 'upsert', conversationId, seq: frame.seq, message: frame.message });
       } else if (frame.type === 'conversation-deleted') {
+        // The server has ended the subscription; subscribing again after a reconnect would only replace this notice.
+        socket.unsubscribe(conversationId);
         dispatch({ type: 'failed', conversationId, notFound: true, problem: 'This conversation was deleted.' });
       } else {
         const notFound = frame.code === 'not-found' || frame.code === 'invalid-id';
@@ -48,7 +54,7 @@ export function useConversation({ conversationId, socket, api }: { conversationI
 
     const controller = new AbortController();
     api.getConversation(conversationId, { signal: controller.signal }).then(
-      ({ conversation, messages }) => dispatch({ type: 'merge', conversationId, messages, title: conversation.title }),
+      ({ conversation, messages, hasOlder }) => dispatch({ type: 'merge', conversationId, messages, hasOlder, title: conversation.title }),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         const notFound = ApiError.isInstance(error) && (error.code === 'not-found' || error.code === 'invalid-id');
@@ -72,5 +78,7 @@ export function useConversation({ conversationId, socket, api }: { conversationI
 
   // Until the effect has reset the state, it still describes the previous conversation.
   const visible = state.conversationId === conversationId ? state : initialConversationState(conversationId);
-  return { ...visible, retry, merge, applyRun };
+  const addOlderPage = useCallback((page: OlderPage) => dispatch({ type: 'older', ...page }), []);
+  const older = useOlderMessages({ api, conversationId, oldestMessageId: visible.messages[0]?.id, onPage: addOlderPage });
+  return { ...visible, retry, merge, applyRun, older };
 }

@@ -166,7 +166,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       if (!plan) throw SkipperError.notFound('plan');
       const count = plan.steps.length;
       const result = await append(ownerId, plan.conversationId, {
-        text: `Running the plan again: ${count} ${count === 1 ? 'step' : 'steps'}.`,
+        text: `Running this plan: ${count} ${count === 1 ? 'step' : 'steps'}.`,
         plan: { id: plan.id },
         run: runOptions,
       });

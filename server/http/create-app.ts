@@ -7,7 +7,8 @@ import type { Logger } from '../logger.ts';
 import type { RunService } from '../runs/run-service.ts';
 import type { Store } from '../store/store.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
-import { apiNotFound, createErrorHandler } from './error-handler.ts';
+import { bodySizeLimit } from './body-size-limit.ts';
+import { createErrorHandler, notFound } from './error-handler.ts';
 import { actAs } from './owner.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
@@ -32,7 +33,7 @@ export type AppOptions = {
 };
 
 /** Largest JSON body accepted by the API. */
-const JSON_LIMIT = '256kb';
+const JSON_LIMIT_BYTES = 256 * 1024;
 
 export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
   const app = express();
@@ -58,13 +59,14 @@ export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger,
   app.use('/demo', createDemoRouter());
 
   const api = express.Router();
-  api.use(express.json({ limit: JSON_LIMIT }));
+  api.use(bodySizeLimit(JSON_LIMIT_BYTES));
+  api.use(express.json({ limit: JSON_LIMIT_BYTES }));
   api.use(actAs(ownerId));
   api.use('/conversations', conversationRoutes({ store, chat, ...(publicUrl && { publicUrl }) }));
   api.use('/runs', runRoutes({ store, chat, runs, ...(publicUrl && { publicUrl }) }));
   api.use('/plans', planRoutes({ chat }));
   api.use('/artifacts', artifactRoutes({ store }));
-  api.use(apiNotFound);
+  api.use(notFound);
   app.use('/api', api);
 
   app.use(express.static(uiDir, { index: false, maxAge: '1h' }));
@@ -77,6 +79,7 @@ export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger,
       response.status(503).type('text/plain').send('The chat UI has not been built yet. Run: npm run build:ui');
     }
   });
+  app.use(notFound);
 
   app.use(createErrorHandler(logger));
   return app;

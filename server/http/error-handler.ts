@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   'action-failed': 500,
   'browser-error': 500,
   'runner-lost': 500,
+  'unsafe-to-retry': 500,
   cancelled: 500,
 };
 
@@ -69,6 +70,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const apiNotFound: RequestHandler = (request) => {
-  throw new SkipperError('not-found', `There is no API endpoint ${request.method} ${request.path.slice(0, 200)}.`);
+/** For requests no route takes, such as `POST /health`: a 404 in the documented shape, not Express's HTML page. */
+export const notFound: RequestHandler = (request) => {
+  throw new SkipperError('not-found', `There is no endpoint ${request.method} ${request.path.slice(0, 200)}.`);
 };

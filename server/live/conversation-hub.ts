@@ -15,6 +15,8 @@ export type ConversationHub = {
   publishDeleted(ownerId: string, conversationId: string): void;
   /** Resolves once every publish started so far has been delivered (for orderly shutdown and tests). */
   idle(): Promise<void>;
+  /** Subscriptions open now, over all conversations. */
+  listenerCount(): number;
 };
 
 /**
@@ -61,5 +63,6 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
     async idle() {
       while (pending.size > 0) await Promise.all(pending);
     },
+    listenerCount: () => [...listeners.values()].reduce((total, set) => total + set.size, 0),
   };
 }

@@ -145,5 +145,6 @@ export function createUiGateway(options: UiGatewayOptions) {
       server.handleUpgrade(request, socket, head, (webSocket) => server.emit('connection', webSocket, request, ownerId));
     },
     close: () => closeAllClients(server, CLOSE_CODES.shuttingDown, 'server shutting down'),
+    clientCount: () => server.clients.size,
   };
 }

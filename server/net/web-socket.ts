@@ -1,5 +1,5 @@
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
-import type { ErrorCode } from '../../protocol/index.ts';
+import { MAX_ERROR_MESSAGE_LENGTH, toStorableText, type ErrorCode } from '../../protocol/index.ts';
 
 /** Sends a JSON message if the socket is still open; returns whether it was sent. */
 export function sendJson(socket: WebSocket, message: object): boolean {
@@ -8,8 +8,9 @@ export function sendJson(socket: WebSocket, message: object): boolean {
   return true;
 }
 
+/** An error frame; the message may quote what the peer sent, so it is made storable and cut to the protocol's limit. */
 export function sendError(socket: WebSocket, code: ErrorCode, message: string, extra: object = {}): void {
-  sendJson(socket, { type: 'error', code, message, ...extra });
+  sendJson(socket, { type: 'error', code, message: toStorableText(message, MAX_ERROR_MESSAGE_LENGTH), ...extra });
 }
 
 /** A text frame's JSON, or undefined when it is not JSON. */

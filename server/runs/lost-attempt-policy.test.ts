@@ -48,7 +48,7 @@ describe('lost attempt policy', () => {
     const outcome = lost([GOTO, CLICK, FILL], ['succeeded', 'succeeded', 'running'], { reason: 'disconnected' });
     expect(outcome.status).toBe('failed');
     if (outcome.status !== 'failed') return;
-    expect(outcome.error.code).toBe('runner-lost');
+    expect(outcome.error.code).toBe('unsafe-to-retry');
     expect(outcome.error.message).toBe(
       'The runner executing this run disconnected and did not come back within 15 s. It was not retried automatically because ' +
         'step 2 (Click "Sign in") had started and may have submitted a form or changed something on the site. Run it again if that is safe.',

@@ -58,7 +58,7 @@ export function decideLostAttempt(lost: LostAttempt, options: LostAttemptPolicyO
     return {
       status: 'failed',
       error: {
-        code: 'runner-lost',
+        code: 'unsafe-to-retry',
         message:
           `${lostError.message} It was not retried automatically because step ${unsafe.index + 1} (${describeStep(step)}) ` +
           'had started and may have submitted a form or changed something on the site. Run it again if that is safe.',

@@ -212,7 +212,7 @@ describe('run dispatcher', () => {
     await dispatcher.disconnect(lost.session, { serverClosing: false });
 
     const run = (await finished.waitFor((item) => item.run.id === runId, { timeoutMs: 10_000, describe: () => 'run never ended' })).run;
-    expect(run).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'runner-lost' } });
+    expect(run).toMatchObject({ status: 'failed', attempt: 1, error: { code: 'unsafe-to-retry' } });
     expect(run.error!.message).toContain('not retried automatically because step 2 (Click "Buy")');
   });
 

@@ -125,7 +125,7 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
       loop.wake();
       return {
         session,
-        welcome: { reconnectGraceMs, capacity, resumed: resumed.map(({ runId, attempt, seq }) => ({ runId, attempt, seq })) },
+        welcome: { leaseMs, reconnectGraceMs, capacity, resumed: resumed.map(({ runId, attempt, seq }) => ({ runId, attempt, seq })) },
       };
     },
 

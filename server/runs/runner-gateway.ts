@@ -35,7 +35,8 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
   let closing = false;
 
   function authorised(request: IncomingMessage): boolean {
-    const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    const match = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
     return match !== null && timingSafeEqual(digest(match[1]!), expected);
   }
 

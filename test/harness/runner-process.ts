@@ -22,6 +22,8 @@ export async function startRunnerProcess(options: {
   token: string;
   name: string;
   concurrency?: number;
+  /** Resolve only once the runner is connected. Default true; false when the server may be down. */
+  waitForConnection?: boolean;
 }): Promise<RunnerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -66,6 +68,6 @@ export async function startRunnerProcess(options: {
       await exited;
     },
   };
-  await waitForLog((line) => line.msg === 'connected to the server');
+  if (options.waitForConnection ?? true) await waitForLog((line) => line.msg === 'connected to the server');
   return runner;
 }

@@ -27,6 +27,12 @@ export type TestServerOptions = {
   /** Listen on this port (to restart a server where its clients expect it); default any free one. */
   port?: number;
   planner?: ModelPlanner;
+  /** Default 10 s, like production. */
+  helloTimeoutMs?: number;
+  /** Default 30 s, like production. */
+  httpRequestTimeoutMs?: number;
+  /** Default 10 s, like production. */
+  httpHeadersTimeoutMs?: number;
 };
 
 export type TestServer = {
@@ -53,6 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     ...(options.uiDir && { uiDir: options.uiDir }),
     ...(options.planner && { planner: options.planner }),
+    ...(options.helloTimeoutMs && { helloTimeoutMs: options.helloTimeoutMs }),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
     config: {
       host: '127.0.0.1',
@@ -63,8 +70,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       runMaxQueuedPerUser: options.maxQueuedPerUser ?? 50,
       runnerReconnectGraceMs: options.reconnectGraceMs ?? 1_000,
       runnerMaxCapacity: 16,
-      httpHeadersTimeoutMs: 10_000,
-      httpRequestTimeoutMs: 30_000,
+      httpHeadersTimeoutMs: options.httpHeadersTimeoutMs ?? 10_000,
+      httpRequestTimeoutMs: options.httpRequestTimeoutMs ?? 30_000,
       stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
       screenshotQuality: 70,
     },

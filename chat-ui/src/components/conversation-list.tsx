@@ -1,6 +1,8 @@
 import type { Conversation } from '../../../protocol/index.ts';
 import { formatFullTime, formatShortTime } from '../format-time.ts';
+import type { MoreConversations } from '../use-conversations.ts';
 import { conversationPath, followLink } from '../use-route.ts';
+import { RequestButton } from './request-button.tsx';
 
 type ConversationListProps = {
   conversations: Conversation[] | null;
@@ -10,9 +12,10 @@ type ConversationListProps = {
   onNewChat(): void;
   /** After a conversation is picked, e.g. to close the drawer on small screens. */
   onNavigate(): void;
+  more: MoreConversations;
 };
 
-export function ConversationList({ conversations, error, activeId, onRetry, onNewChat, onNavigate }: ConversationListProps) {
+export function ConversationList({ conversations, error, activeId, onRetry, onNewChat, onNavigate, more }: ConversationListProps) {
   return (
     <nav className="conversation-nav" aria-label="Conversations">
       <button type="button" className="button new-chat" onClick={onNewChat}>
@@ -51,6 +54,11 @@ export function ConversationList({ conversations, error, activeId, onRetry, onNe
               </li>
             );
           })}
+          {more.available && (
+            <li className="conversation-more">
+              <RequestButton label="Show more" busyLabel="Loading…" busy={more.loading} error={more.error} onClick={more.load} />
+            </li>
+          )}
         </ul>
       )}
     </nav>

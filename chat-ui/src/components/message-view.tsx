@@ -9,10 +9,13 @@ type MessageViewProps = {
   /** Every plan in the conversation, for runs reported apart from their plan. */
   plansById: ReadonlyMap<string, PlanView>;
   onCancelRun(runId: string): Promise<void>;
+  onRunPlan(planId: string): Promise<void>;
   onOpenScreenshot(image: LightboxImage): void;
 };
 
-export function MessageView({ message, plansById, onCancelRun, onOpenScreenshot }: MessageViewProps) {
+type CardActions = Pick<MessageViewProps, 'onCancelRun' | 'onRunPlan' | 'onOpenScreenshot'>;
+
+export function MessageView({ message, plansById, ...actions }: MessageViewProps) {
   const author = message.role === 'user' ? 'You' : 'skipper';
   return (
     <article className={`message message--${message.role}`} data-testid="message" data-role={message.role} aria-label={`${author}, ${formatFullTime(message.metadata.createdAt)}`}>
@@ -22,16 +25,13 @@ export function MessageView({ message, plansById, onCancelRun, onOpenScreenshot 
           {formatShortTime(message.metadata.createdAt)}
         </time>
       </header>
-      <div className="message-body">{renderParts(message, plansById, onCancelRun, onOpenScreenshot)}</div>
+      <div className="message-body">{renderParts(message, plansById, actions)}</div>
     </article>
   );
 }
 
 /** Text in order; each plan together with its run as one card; a run reported apart from its plan as a card of its own. */
-function renderParts(
-  message: ChatMessage,
-  plansById: MessageViewProps['plansById'],
-  onCancelRun: MessageViewProps['onCancelRun'], onOpenScreenshot: MessageViewProps['onOpenScreenshot']): ReactNode[] {
+function renderParts(message: ChatMessage, plansById: MessageViewProps['plansById'], actions: CardActions): ReactNode[] {
   const planIds = new Set(message.parts.flatMap((part) => (part.type === 'data-plan' ? [part.data.id] : [])));
   const runForPlan = new Map<string, RunView>();
   for (const part of message.parts) {
@@ -48,10 +48,10 @@ function renderParts(
           </p>
         );
       case 'data-plan':
-        return <RunCard key={part.id} plan={part.data} run={runForPlan.get(part.data.id)} onCancelRun={onCancelRun} onOpenScreenshot={onOpenScreenshot} />;
+        return <RunCard key={part.id} plan={part.data} run={runForPlan.get(part.data.id)} {...actions} />;
       case 'data-run':
         return planIds.has(part.data.planId) ? null : (
-          <RunCard key={part.id} plan={plansById.get(part.data.planId)} run={part.data} onCancelRun={onCancelRun} onOpenScreenshot={onOpenScreenshot} />
+          <RunCard key={part.id} plan={plansById.get(part.data.planId)} run={part.data} {...actions} />
         );
     }
   });

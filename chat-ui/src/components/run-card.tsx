@@ -1,10 +1,11 @@
-import { useId, useState } from 'react';
-import { describeStep } from '../../../protocol/index.ts';
+import { useId } from 'react';
+import { FINAL_RUN_STATUSES } from '../../../protocol/index.ts';
 import type { PlanView, RunView } from '../../../protocol/index.ts';
-import { describeError } from '../api-error.ts';
-import { summarizeRun } from '../run-summary.ts';
-import type { StepRowModel } from '../run-summary.ts';
+import { describeRetry, wasNotRetried } from '../attempt-summary.ts';
+import { stepRows, summarizeRun } from '../run-summary.ts';
 import { RUN_STATUS_LABELS } from '../status-labels.ts';
+import { ActionButton } from './action-button.tsx';
+import { EarlierAttempt } from './earlier-attempt.tsx';
 import type { LightboxImage } from './screenshot-lightbox.tsx';
 import { StatusIcon } from './status-icon.tsx';
 import { StepRow } from './step-row.tsx';
@@ -15,28 +16,20 @@ export type RunCardProps = {
   /** Absent for a plan that was not started. */
   run: RunView | undefined;
   onCancelRun(runId: string): Promise<void>;
+  /** Queues a new run of the plan; it appears as a new message. */
+  onRunPlan(planId: string): Promise<void>;
   onOpenScreenshot(image: LightboxImage): void;
 };
 
-type CancelState = { phase: 'idle' | 'cancelling' | 'requested'; error: string | null };
-
-/** A plan and its run as one card: numbered steps with live status, output and screenshots. */
-export function RunCard({ plan, run, onCancelRun, onOpenScreenshot }: RunCardProps) {
+/** A plan and its run as one card: earlier attempts, then numbered steps with live status, output and screenshots. */
+export function RunCard({ plan, run, onCancelRun, onRunPlan, onOpenScreenshot }: RunCardProps) {
   const headingId = useId();
-  const [cancel, setCancel] = useState<CancelState>({ phase: 'idle', error: null });
   const status = run?.status ?? 'planned';
-  const rows = stepRows(plan, run);
-  const cancellable = run !== undefined && (run.status === 'queued' || run.status === 'running');
-
-  async function handleCancel(runId: string) {
-    setCancel({ phase: 'cancelling', error: null });
-    try {
-      await onCancelRun(runId);
-      setCancel({ phase: 'requested', error: null });
-    } catch (error) {
-      setCancel({ phase: 'idle', error: describeError(error) });
-    }
-  }
+  const rows = stepRows(plan, run?.steps ?? []);
+  const cancellable = run !== undefined && !FINAL_RUN_STATUSES.includes(run.status);
+  const planId = run?.planId ?? plan?.id;
+  const notRetried = run !== undefined && wasNotRetried(run);
+  const earlierAttempts = run?.earlierAttempts ?? [];
 
   return (
     <section className={`run-card run-card--${status}`} data-testid="run-card" data-status={status} aria-labelledby={headingId}>
@@ -54,6 +47,19 @@ export function RunCard({ plan, run, onCancelRun, onOpenScreenshot }: RunCardPro
         </span>
       </header>
 
+      {run && earlierAttempts.length > 0 && (
+        <>
+          <ol className="run-attempts" aria-label="Earlier attempts">
+            {earlierAttempts.map((attempt) => (
+              <li key={attempt.attempt}>
+                <EarlierAttempt attempt={attempt} maxAttempts={run.maxAttempts} plan={plan} onOpenScreenshot={onOpenScreenshot} />
+              </li>
+            ))}
+          </ol>
+          <p className="run-attempt">{describeRetry(run)}</p>
+        </>
+      )}
+
       <ol className="steps">
         {rows.map((row) => (
           <StepRow key={row.index} {...row} onOpenScreenshot={onOpenScreenshot} />
@@ -65,32 +71,25 @@ export function RunCard({ plan, run, onCancelRun, onOpenScreenshot }: RunCardPro
         <p className={cancellable || !run ? 'run-summary' : 'visually-hidden'} role="status">
           {summarizeRun(run, rows)}
         </p>
-        {run?.error && run.status !== 'succeeded' && <p className="run-error">{run.error.message}</p>}
-        {run && run.attempt > 1 && (
-          <p className="run-attempt">
-            Attempt {run.attempt} of {run.maxAttempts}: retried on another runner.
-          </p>
+        {notRetried ? (
+          <div className="run-notice" role="alert">
+            <p className="run-notice-title">Not run again automatically</p>
+            <p>{run?.error?.message}</p>
+          </div>
+        ) : (
+          run?.error && run.status !== 'succeeded' && <p className="run-error">{run.error.message}</p>
         )}
-        {cancellable && (
-          <button type="button" className="button button--quiet" disabled={cancel.phase !== 'idle'} onClick={() => void handleCancel(run.id)}>
-            {cancel.phase === 'idle' ? 'Cancel run' : cancel.phase === 'cancelling' ? 'Cancelling…' : 'Cancel requested'}
-          </button>
-        )}
-        {cancel.error && (
-          <p className="inline-error" role="alert">
-            {cancel.error}
-          </p>
+        {cancellable && <ActionButton label="Cancel run" pendingLabel="Cancelling…" doneLabel="Cancel requested" action={() => onCancelRun(run.id)} />}
+        {!cancellable && planId !== undefined && (
+          <ActionButton
+            label={run ? 'Run again' : 'Run'}
+            pendingLabel="Starting…"
+            action={() => onRunPlan(planId)}
+            // After a lost runner, running it again is the decision the person is asked to make.
+            className={notRetried ? 'button' : 'button button--quiet'}
+          />
         )}
       </footer>
     </section>
   );
-}
-
-function stepRows(plan: PlanView | undefined, run: RunView | undefined): StepRowModel[] {
-  const states = new Map(run?.steps.map((state) => [state.index, state]));
-  const count = Math.max(plan?.steps.length ?? 0, ...(run?.steps.map((state) => state.index + 1) ?? []));
-  return Array.from({ length: count }, (_, index) => {
-    const step = plan?.steps[index];
-    return { index, label: step ? describeStep(step) : `Step ${index + 1}`, state: states.get(index) };
-  });
 }

@@ -1,7 +1,10 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage, PlanView } from '../../../protocol/index.ts';
 import type { LoadStatus } from '../conversation-state.ts';
+import type { OlderMessages } from '../use-older-messages.ts';
+import { useReadingPlace } from '../use-reading-place.ts';
 import { MessageView } from './message-view.tsx';
+import { RequestButton } from './request-button.tsx';
 import { ScreenshotLightbox } from './screenshot-lightbox.tsx';
 import type { LightboxImage } from './screenshot-lightbox.tsx';
 
@@ -9,21 +12,28 @@ type ThreadProps = {
   messages: readonly ChatMessage[];
   status: LoadStatus;
   problem: string | null;
+  /** Whether the conversation has messages older than those shown. */
+  hasOlder: boolean;
+  older: OlderMessages;
   /** A message from this tab is being posted and planned. */
   planning: boolean;
   onRetry(): void;
   onStartNew(): void;
   onCancelRun(runId: string): Promise<void>;
+  onRunPlan(planId: string): Promise<void>;
 };
 
 /** Distance from the bottom, in pixels, within which the thread follows new content. */
 const FOLLOW_THRESHOLD_PX = 80;
+/** Distance from the top, in pixels, within which scrolling up loads older messages. */
+const LOAD_OLDER_THRESHOLD_PX = 200;
 
-export function Thread({ messages, status, problem, planning, onRetry, onStartNew, onCancelRun }: ThreadProps) {
+export function Thread({ messages, status, problem, hasOlder, older, planning, onRetry, onStartNew, onCancelRun, onRunPlan }: ThreadProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [lightbox, setLightbox] = useState<LightboxImage | null>(null);
+  const rememberPlace = useReadingPlace(scrollerRef, older.loading);
   // A run may be reported in a later message than the plan it executes.
   const plansById = useMemo(() => {
     const plans = new Map<string, PlanView>();
@@ -43,17 +53,41 @@ export function Thread({ messages, status, problem, planning, onRetry, onStartNe
     return () => observer.disconnect();
   }, []);
 
-  // Sending is a request to see the answer, even from further up the thread.
-  useEffect(() => {
+  const followToEnd = useCallback(() => {
     const scroller = scrollerRef.current;
-    if (!planning || !scroller) return;
+    if (!scroller) return;
     following.current = true;
     scroller.scrollTop = scroller.scrollHeight;
-  }, [planning]);
+  }, []);
+
+  // Sending is a request to see the answer, even from further up the thread.
+  useEffect(() => {
+    if (planning) followToEnd();
+  }, [planning, followToEnd]);
+
+  // So is running a plan again: its new run appears at the end.
+  const runPlan = useCallback(
+    async (planId: string) => {
+      await onRunPlan(planId);
+      followToEnd();
+    },
+    [onRunPlan, followToEnd],
+  );
+
+  function loadOlder() {
+    // Stay where the reader is, rather than following the end while the page comes in.
+    following.current = false;
+    rememberPlace();
+    older.load();
+  }
 
   function handleScroll() {
     const scroller = scrollerRef.current;
-    if (scroller) following.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (!scroller) return;
+    following.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
+    if (older.loading) rememberPlace();
+    // After a failure, the button retries: scrolling should not send request after request.
+    else if (hasOlder && !older.error && scroller.scrollTop < LOAD_OLDER_THRESHOLD_PX) loadOlder();
   }
 
   return (
@@ -84,9 +118,27 @@ export function Thread({ messages, status, problem, planning, onRetry, onStartNe
                 {problem}
               </p>
             )}
+            {hasOlder && (
+              <div className="thread-older">
+                <RequestButton
+                  label="Show older messages"
+                  busyLabel="Loading older messages…"
+                  busy={older.loading}
+                  error={older.error}
+                  onClick={loadOlder}
+                />
+              </div>
+            )}
             {messages.length === 0 && !planning && <p className="thread-placeholder">No messages yet. Describe a task below.</p>}
             {messages.map((message) => (
-              <MessageView key={message.id} message={message} plansById={plansById} onCancelRun={onCancelRun} onOpenScreenshot={setLightbox} />
+              <MessageView
+                key={message.id}
+                message={message}
+                plansById={plansById}
+                onCancelRun={onCancelRun}
+                onRunPlan={runPlan}
+                onOpenScreenshot={setLightbox}
+              />
             ))}
           </>
         )}
