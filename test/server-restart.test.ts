@@ -1,3 +1,4 @@
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatMessage, RunView, Step } from '../protocol/index.ts';
 import { startHeldSite, type HeldSite } from './harness/held-site.ts';
@@ -8,7 +9,7 @@ import { connectUi, runOf } from './harness/ui-client.ts';
 // Restarting the server is free: a runner keeps its runs going while the server is away,
 // keeps what they report, and hands it over when the server is back. No attempt is spent.
 
-describe('server restarts during a run', () => {
+describe('restarts and network cuts during a run', () => {
   let server: TestServer;
   let runner: RunnerProcess;
   let site: HeldSite;
@@ -72,4 +73,56 @@ describe('server restarts during a run', () => {
       (body.messages as ChatMessage[]).map(runOf).find((candidate) => candidate?.id === runId),
     );
   }, 90_000);
+
+  it('finishes the run on its first attempt when the runner’s connection is cut', async () => {
+    site = await startHeldSite();
+    server = await startTestServer({ reconnectGraceMs: 10_000 });
+    const proxy = await startCuttableProxy(Number(new URL(server.baseUrl).port));
+    try {
+      runner = await startRunnerProcess({ serverUrl: `ws://127.0.0.1:${proxy.port}/ws/runner`, token: server.token, name: 'cut-off' });
+      const created = await server.api('/api/runs', { body: { steps: [{ type: 'goto', url: `${site.url}/held/page` }, { type: 'screenshot' }] } });
+      const runId = created.body.run.id as string;
+      await site.requested('/held/page');
+      proxy.cut();
+      await runner.waitForLog((line) => line.msg === 'lost the server; runs continue while reconnecting');
+      site.release();
+      await runner.waitForLog((line) => line.msg === 'connected to the server' && line.resumed === 1);
+      const watcher = await connectUi(server.baseUrl);
+      try {
+        await watcher.subscribe(created.body.conversationId);
+        const run = await watcher.waitForRun(runId, (candidate) => candidate.status === 'succeeded');
+        expect(run).toMatchObject({ attempt: 1, earlierAttempts: [] });
+        expect(run.steps.every((step) => step.status === 'succeeded' && step.screenshot)).toBe(true);
+      } finally {
+        watcher.close();
+      }
+    } finally {
+      proxy.close();
+    }
+  }, 60_000);
 });
+
+/** A TCP proxy to the server whose open connections the test can cut, as a network would. */
+async function startCuttableProxy(targetPort: number) {
+  const sockets = new Set<Socket>();
+  const proxy = createNetServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    cut: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
+    },
+  };
+}
