@@ -298,7 +298,6 @@ describe('the chat UI', () => {
     await openLive(page, '/');
     const links = page.getByRole('navigation', { name: 'Conversations' }).getByRole('link');
     await expect.poll(() => links.count()).toBe(50);
-    expect(await links.first().textContent()).toContain('Paged 51');
 
     await page.getByRole('button', { name: 'Show more' }).click();
     await expect.poll(() => links.count()).toBe(total);
