@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { describeStep, MAX_ERROR_MESSAGE_LENGTH, MAX_FULL_PAGE_SCREENSHOT, toStorableText } from '../../protocol/index.ts';
+import { describeStep, formatDuration, MAX_ERROR_MESSAGE_LENGTH, MAX_FULL_PAGE_SCREENSHOT, toStorableText } from '../../protocol/index.ts';
 import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepOutput, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
@@ -37,7 +37,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   let context: BrowserContext;
   let page: Page;
   try {
-    page = await openPage();
+    page = await withinTime(openPage(), settings.stepTimeoutMs);
     context = page.context();
   } catch (error) {
     return runEnd('failed', { code: 'browser-error', message: clamp(`The browser could not open a page: ${errorHeadline(error)}`) });
@@ -109,6 +109,21 @@ async function takeScreenshot(page: Page, step: Step, settings: RunSettings, sig
 /** A step never claims a picture it does not have: an empty capture counts as none. */
 function nonEmpty(picture: Picture): Picture | undefined {
   return picture.jpeg.byteLength > 0 ? picture : undefined;
+}
+
+/**
+ * The page, or an error once `ms` have passed: a browser that hangs must not hang the run. A page
+ * that opens too late is closed, so its context does not leak.
+ */
+function withinTime(opening: Promise<Page>, ms: number): Promise<Page> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no page after ${formatDuration(ms)}`));
+      void opening.then((page) => page.context().close()).catch(() => {});
+    }, ms);
+  });
+  return Promise.race([opening, late]).finally(() => clearTimeout(timer));
 }
 
 /** executeStep only throws StepErrors; anything else is a fault in the browser connection. */

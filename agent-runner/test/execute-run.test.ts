@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { RunAssignSchema, RunEndSchema, StepEndSchema, StepScreenshotHeaderSchema, StepStartSchema } from '../../protocol/index.ts';
 import { MAX_FULL_PAGE_SCREENSHOT, type RunAssign, type Step } from '../../protocol/index.ts';
@@ -124,6 +125,22 @@ describe('executeRun', () => {
     const output = recorded.stepEnds()[1]?.output;
     expect(output?.screenshotCropped?.pageWidth).toBeGreaterThan(1_000_000);
     expect(recorded.stepEnds()[0]?.output?.screenshotCropped).toBeUndefined();
+  });
+
+  test('a browser that cannot open a page in time fails the run, and the late page is closed', async ({ browser }) => {
+    let opened: Promise<Page> | undefined;
+    const openPage = () => {
+      // A page that takes longer than the run's step timeout to appear.
+      opened = new Promise((resolve) => setTimeout(resolve, 300)).then(() => newRunPage(browser));
+      return opened;
+    };
+    const recorded = recorder();
+    const runEnd = await executeRun({ openPage, assignment: assignment([{ type: 'screenshot' }], 100), ...recorded });
+    expect(runEnd).toMatchObject({ status: 'failed', error: { code: 'browser-error', message: 'The browser could not open a page: no page after 100 ms' } });
+    expect(recorded.labels()).toEqual([]);
+    const late = await opened!;
+    await late.waitForEvent('close');
+    expect(late.isClosed()).toBe(true);
   });
 
   test('cancelling while a wait step runs ends the run promptly as cancelled', async ({ browser, server }) => {
