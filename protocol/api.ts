@@ -8,7 +8,18 @@ import { PlanStepsSchema } from './step.ts';
 
 export const CreateConversationBodySchema = z.strictObject({
   title: text().trim().min(1).max(200).optional(),
+  autoRun: z.boolean().optional(),
 });
+
+/** `PATCH /api/conversations/:id`: rename it, or switch "run plans without asking". */
+export const UpdateConversationBodySchema = z
+  .strictObject({ title: text().trim().min(1).max(200).optional(), autoRun: z.boolean().optional() })
+  .refine((body) => body.title !== undefined || body.autoRun !== undefined, 'send a title, autoRun, or both');
+export type UpdateConversationBody = z.infer<typeof UpdateConversationBodySchema>;
+
+/** `PATCH /api/plans/:id`: the edited steps; they become a new version of a proposed plan. */
+export const EditPlanBodySchema = z.strictObject({ steps: PlanStepsSchema });
+export type EditPlanBody = z.infer<typeof EditPlanBodySchema>;
 
 export const PostMessageBodySchema = z.strictObject({
   text: text().trim().min(1, 'the message is empty').max(20_000),
@@ -66,6 +77,8 @@ export const MessagePageResponseSchema = z.strictObject({
 /** The stored message and the reply to it. */
 export const MessagesResponseSchema = z.strictObject({ messages: z.array(ChatMessageSchema) });
 export const RunResponseSchema = z.strictObject({ run: RunViewSchema });
+export const PlanResponseSchema = z.strictObject({ plan: PlanViewSchema });
+export const MessageResponseSchema = z.strictObject({ message: ChatMessageSchema });
 export const RunDetailResponseSchema = z.strictObject({ run: RunViewSchema, plan: PlanViewSchema });
 export const CreatedRunResponseSchema = z.strictObject({ run: RunViewSchema, conversationId: z.uuid() });
 
@@ -77,3 +90,5 @@ export type RunResponse = z.infer<typeof RunResponseSchema>;
 export type RunDetailResponse = z.infer<typeof RunDetailResponseSchema>;
 export type CreatedRunResponse = z.infer<typeof CreatedRunResponseSchema>;
 export type MessagePageResponse = z.infer<typeof MessagePageResponseSchema>;
+export type PlanResponse = z.infer<typeof PlanResponseSchema>;
+export type MessageResponse = z.infer<typeof MessageResponseSchema>;

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'conflict',
   'unrecognized-command',
   'too-many-runs',
+  'budget-exceeded',
+  'model-unavailable',
   'internal',
   // runs and steps
   'target-not-found',

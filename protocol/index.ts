@@ -31,6 +31,7 @@ export {
   MAX_OUTPUT_TEXT_LENGTH,
   MAX_OUTPUT_URL_LENGTH,
   PLAN_SOURCES,
+  PLAN_STATUSES,
   PlanViewSchema,
   RUN_STATUSES,
   RunStatusSchema,
@@ -40,16 +41,23 @@ export {
   StepStateSchema,
   StepStatusSchema,
 } from './run.ts';
-export type { AttemptView, PlanView, RunStatus, RunView, StepOutput, StepState, StepStatus } from './run.ts';
+export type { AttemptView, PlanStatus, PlanView, RunStatus, RunView, StepOutput, StepState, StepStatus } from './run.ts';
 export {
+  ASSISTANT_TOOL_NAMES,
   ChatMessagePartSchema,
   ChatMessageSchema,
   ConversationSchema,
+  MESSAGE_STATUSES,
+  MessageMetadataSchema,
   PlanPartSchema,
+  ReasoningPartSchema,
   RunPartSchema,
   TextPartSchema,
+  ToolPartSchema,
 } from './chat.ts';
-export type { ChatMessage, ChatMessagePart, Conversation } from './chat.ts';
+export type { AssistantToolName, ChatMessage, ChatMessagePart, Conversation, MessageMetadata, MessageStatus, ToolPart } from './chat.ts';
+export { UsageSchema } from './usage.ts';
+export type { Usage } from './usage.ts';
 export {
   EventAckSchema,
   RunAssignSchema,
@@ -81,6 +89,8 @@ export type {
 export {
   ConversationDeletedSchema,
   ConversationSnapshotSchema,
+  ConversationUpdatedSchema,
+  MessageChunkSchema,
   MessageUpsertSchema,
   SubscribeSchema,
   UiClientMessageSchema,
@@ -90,39 +100,47 @@ export {
   UiWelcomeSchema,
   UnsubscribeSchema,
 } from './ui-messages.ts';
-export type { ConversationSnapshot, MessageUpsert, UiClientMessage, UiServerMessage } from './ui-messages.ts';
+export type { ConversationSnapshot, MessageChunk, MessageUpsert, UiClientMessage, UiServerMessage } from './ui-messages.ts';
 export { decodeBinaryFrame, encodeBinaryFrame } from './binary-frame.ts';
 export type { DecodedBinaryFrame } from './binary-frame.ts';
 export {
   ConversationDetailResponseSchema,
   ConversationListQuerySchema,
   ConversationListResponseSchema,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  MessagePageQuerySchema,
-  MessagePageResponseSchema,
   ConversationResponseSchema,
   CreateConversationBodySchema,
   CreatedRunResponseSchema,
   CreateRunBodySchema,
+  DEFAULT_PAGE_SIZE,
+  EditPlanBodySchema,
+  MAX_PAGE_SIZE,
+  MessagePageQuerySchema,
+  MessagePageResponseSchema,
+  MessageResponseSchema,
   MessagesResponseSchema,
+  PlanResponseSchema,
   PostMessageBodySchema,
   RunDetailResponseSchema,
   RunResponseSchema,
+  UpdateConversationBodySchema,
 } from './api.ts';
 export type {
   ConversationDetailResponse,
   ConversationListQuery,
   ConversationListResponse,
-  MessagePageQuery,
-  MessagePageResponse,
   ConversationResponse,
   CreatedRunResponse,
   CreateRunBody,
+  EditPlanBody,
+  MessagePageQuery,
+  MessagePageResponse,
+  MessageResponse,
   MessagesResponse,
+  PlanResponse,
   PostMessageBody,
   RunDetailResponse,
   RunResponse,
+  UpdateConversationBody,
 } from './api.ts';
 export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';
 export { commandExamples } from './command-examples.ts';

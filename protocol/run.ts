@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorInfoSchema } from './errors.ts';
 import { PlanStepsSchema } from './step.ts';
 import { text } from './text.ts';
+import { UsageSchema } from './usage.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
@@ -89,14 +90,29 @@ export type RunView = z.infer<typeof RunViewSchema>;
 
 export const PLAN_SOURCES = ['grammar', 'model', 'api'] as const;
 
+/**
+ * - `proposed`: waiting for the person to run, edit or discard it.
+ * - `approved`: run (or running); every run of a plan ran exactly this version.
+ * - `discarded`: the person decided against it.
+ * - `superseded`: edited into a newer version, which names this one as `previousVersionId`.
+ */
+export const PLAN_STATUSES = ['proposed', 'approved', 'discarded', 'superseded'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
 /** A stored plan: its steps and where they came from. */
 export const PlanViewSchema = z.strictObject({
   id: z.uuid(),
   source: z.enum(PLAN_SOURCES),
+  status: z.enum(PLAN_STATUSES),
+  /** 1 for a new plan; each edit makes a new version linked to the one it replaced. */
+  version: z.number().int().min(1),
+  previousVersionId: z.uuid().optional(),
   steps: PlanStepsSchema,
   /** For plans made by a model: which model, and which version of which prompt. */
   model: z.string().optional(),
   prompt: z.strictObject({ name: z.string(), hash: z.string() }).optional(),
+  /** What the model calls that made the plan used. */
+  usage: UsageSchema.optional(),
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type PlanView = z.infer<typeof PlanViewSchema>;

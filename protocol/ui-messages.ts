@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChatMessageSchema } from './chat.ts';
+import { ChatMessageSchema, ConversationSchema } from './chat.ts';
 import { ServerErrorSchema } from './runner-messages.ts';
 
 // Browser <-> server, over `/ws`. The client sends `hello`, then `subscribe`s to the
@@ -34,6 +34,31 @@ export const MessageUpsertSchema = z.strictObject({
   seq: z.number().int().min(0),
   message: ChatMessageSchema,
 });
+/**
+ * A piece of a reply being written, as an AI SDK `UIMessageChunk` (validate it with `ai`'s
+ * `uiMessageChunkSchema`; build the message with `readUIMessageStream`). `seq` counts the
+ * message's chunks from 0. After `subscribe` the server sends every chunk of a reply still being
+ * written from 0, so a tab that joins or reconnects mid-reply rebuilds it whole; the reply's
+ * final `message-upsert` replaces what the chunks built. Chunks can arrive before the upsert
+ * that first shows their message (it is read from the database, they are not): hold them by
+ * message id. Chunks of a message already shown as finished can be ignored.
+ */
+export const MessageChunkSchema = z.strictObject({
+  type: z.literal('message-chunk'),
+  conversationId: z.uuid(),
+  messageId: z.uuid(),
+  seq: z.number().int().min(0),
+  chunk: z.looseObject({ type: z.string() }),
+});
+export type MessageChunk = z.infer<typeof MessageChunkSchema>;
+
+/** The conversation itself changed (renamed, "run plans without asking" switched), in this tab or another. */
+export const ConversationUpdatedSchema = z.strictObject({
+  type: z.literal('conversation-updated'),
+  conversationId: z.uuid(),
+  conversation: ConversationSchema,
+});
+
 /** The conversation was deleted (in this tab or another); its subscription has ended. */
 export const ConversationDeletedSchema = z.strictObject({ type: z.literal('conversation-deleted'), conversationId: z.uuid() });
 /** An error about one request; `conversationId` says which subscription failed, if any. */
@@ -43,6 +68,8 @@ export const UiServerMessageSchema = z.discriminatedUnion('type', [
   UiWelcomeSchema,
   ConversationSnapshotSchema,
   MessageUpsertSchema,
+  MessageChunkSchema,
+  ConversationUpdatedSchema,
   ConversationDeletedSchema,
   UiErrorSchema,
 ]);

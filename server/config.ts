@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envInt, envVar, parseEnv } from '../protocol/index.ts';
+import { PriceTableSchema, type ModelPrice } from './models/price-table.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -35,7 +36,31 @@ const ServerEnvSchema = z.object({
   OPENAI_API_KEY: envVar(z.string().min(1).optional()),
   LLM_BASE_URL: envVar(z.url({ protocol: /^https?$/ }).optional()),
   LLM_MODEL: envVar(z.string().min(1).optional()),
+  LLM_PLANNER_MODEL: envVar(z.string().min(1).optional()),
+  LLM_BROWSER_MODEL: envVar(z.string().min(1).optional()),
+  LLM_API: envVar(z.enum(['chat', 'responses']).optional()),
   LLM_TIMEOUT_MS: envInt({ default: 60_000, min: 1_000, max: 600_000 }),
+  LLM_MAX_RETRIES: envInt({ default: 2, min: 0, max: 10 }),
+  LLM_PRICES: envVar(
+    z
+      .string()
+      .transform((value, context) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'is not JSON: expected {"model": {"input": 0.4, "output": 1.6}} in USD per million tokens' });
+          return z.NEVER;
+        }
+      })
+      .pipe(PriceTableSchema)
+      .optional(),
+  ),
+  LLM_DAILY_TOKENS_PER_USER: envInt({ default: 2_000_000, min: 0, max: 1_000_000_000_000 }),
+  LLM_TOKENS_PER_RUN: envInt({ default: 200_000, min: 0, max: 1_000_000_000_000 }),
+  LLM_HISTORY_TOKENS: envInt({ default: 12_000, min: 500, max: 1_000_000 }),
+  LLM_MAX_STEPS: envInt({ default: 6, min: 1, max: 50 }),
+  LLM_BREAKER_FAILURES: envInt({ default: 5, min: 1, max: 1_000 }),
+  LLM_BREAKER_COOLDOWN_MS: envInt({ default: 30_000, min: 100, max: 3_600_000 }),
 }).refine((env) => !env.LLM_BASE_URL || env.LLM_MODEL, {
   path: ['LLM_MODEL'],
   message: 'is required with LLM_BASE_URL: name the model the server should use (e.g. llama3.1)',
@@ -43,6 +68,36 @@ const ServerEnvSchema = z.object({
 
 /** The model used with OPENAI_API_KEY alone. */
 const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
+
+export type LlmConfig = {
+  /** OpenAI key; local OpenAI-compatible servers usually need none. */
+  apiKey?: string;
+  /** An OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, OpenRouter) instead of OpenAI. */
+  baseUrl?: string;
+  /** Chat Completions (every compatible server has it) or OpenAI's Responses API. Default: responses on OpenAI, chat elsewhere. */
+  api: 'chat' | 'responses';
+  /** The assistant that talks with the person. */
+  chatModel: string;
+  /** Writes and repairs plans. Default: the chat model. */
+  plannerModel: string;
+  /** Decides AI steps in the browser. Default: the chat model. */
+  browserModel: string;
+  /** Longest one model call may take. */
+  timeoutMs: number;
+  /** Retries of a call that failed with 429 or 5xx (honouring Retry-After). */
+  maxRetries: number;
+  /** USD per million tokens by model, over the built-in table. */
+  prices: Record<string, ModelPrice>;
+  /** Tokens one person's model calls may use per day (UTC); 0 for no limit. */
+  dailyTokensPerUser: number;
+  /** Tokens the model calls of one run may use; 0 for no limit. */
+  tokensPerRun: number;
+  /** Most tokens of conversation history sent with a request; older messages are left out first. */
+  historyTokens: number;
+  /** Most model calls in one reply (each tool call costs one). */
+  maxSteps: number;
+  breaker: { failures: number; cooldownMs: number };
+};
 
 export type ServerConfig = {
   port: number;
@@ -72,7 +127,7 @@ export type ServerConfig = {
   screenshotQuality: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** The language model for free-form requests; absent when neither OPENAI_API_KEY nor LLM_BASE_URL is set. */
-  llm?: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number };
+  llm?: LlmConfig;
 };
 
 export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -96,12 +151,27 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
     logLevel: parsed.LOG_LEVEL,
     ...((parsed.OPENAI_API_KEY || parsed.LLM_BASE_URL) && {
-      llm: {
-        ...(parsed.OPENAI_API_KEY && { apiKey: parsed.OPENAI_API_KEY }),
-        ...(parsed.LLM_BASE_URL && { baseUrl: parsed.LLM_BASE_URL }),
-        model: parsed.LLM_MODEL ?? DEFAULT_OPENAI_MODEL,
-        timeoutMs: parsed.LLM_TIMEOUT_MS,
-      },
+      llm: llmConfig(parsed),
     }),
+  };
+}
+
+function llmConfig(parsed: z.output<typeof ServerEnvSchema>): LlmConfig {
+  const chatModel = parsed.LLM_MODEL ?? DEFAULT_OPENAI_MODEL;
+  return {
+    ...(parsed.OPENAI_API_KEY && { apiKey: parsed.OPENAI_API_KEY }),
+    ...(parsed.LLM_BASE_URL && { baseUrl: parsed.LLM_BASE_URL }),
+    api: parsed.LLM_API ?? (parsed.LLM_BASE_URL ? 'chat' : 'responses'),
+    chatModel,
+    plannerModel: parsed.LLM_PLANNER_MODEL ?? chatModel,
+    browserModel: parsed.LLM_BROWSER_MODEL ?? chatModel,
+    timeoutMs: parsed.LLM_TIMEOUT_MS,
+    maxRetries: parsed.LLM_MAX_RETRIES,
+    prices: parsed.LLM_PRICES ?? {},
+    dailyTokensPerUser: parsed.LLM_DAILY_TOKENS_PER_USER,
+    tokensPerRun: parsed.LLM_TOKENS_PER_RUN,
+    historyTokens: parsed.LLM_HISTORY_TOKENS,
+    maxSteps: parsed.LLM_MAX_STEPS,
+    breaker: { failures: parsed.LLM_BREAKER_FAILURES, cooldownMs: parsed.LLM_BREAKER_COOLDOWN_MS },
   };
 }

@@ -1,15 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createChatAgent } from './assistant/chat-agent.ts';
+import { createReplyStreams } from './assistant/reply-streams.ts';
 import { createPeriodicTask } from './background/periodic-task.ts';
-import { createChatService } from './chat/chat-service.ts';
-import type { ServerConfig } from './config.ts';
+import { createChatService, type Assistant } from './chat/chat-service.ts';
+import { createPlanService, type PlanService } from './chat/plan-service.ts';
+import type { LlmConfig, ServerConfig } from './config.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createApp } from './http/create-app.ts';
 import { createHostCheck } from './http/host-check.ts';
 import { createConversationHub } from './live/conversation-hub.ts';
 import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
-import type { ModelPlanner } from './planner/model-planner.ts';
+import type { ConversationHub } from './live/conversation-hub.ts';
+import { createModels } from './models/create-models.ts';
+import { createUsageMeter } from './models/usage-meter.ts';
+import { createModelPlanner } from './planner/model-planner.ts';
+import { loadPrompt } from './prompts/load-prompt.ts';
 import { createRunDispatcher } from './runs/run-dispatcher.ts';
 import { createRunService } from './runs/run-service.ts';
 import { createRunnerGateway } from './runs/runner-gateway.ts';
@@ -36,8 +43,10 @@ export type SkipperServerOptions = {
   logger: Logger;
   /** The built chat UI. Default chat-ui/dist. */
   uiDir?: string;
-  /** Plans free-form requests; without one, only the command grammar is understood. */
-  planner?: ModelPlanner;
+  /** The language model; without one, only the command grammar is understood. */
+  llm?: LlmConfig;
+  /** The fetch the model provider uses (tests route it; default global fetch). */
+  fetch?: typeof fetch;
   /** Time a new socket (browser or runner) has to say hello before it is closed. Default 10 s. */
   helloTimeoutMs?: number;
 };
@@ -55,11 +64,46 @@ export type SkipperServer = {
   close(): Promise<void>;
 };
 
-/** How often closing messages that were never written (a crash after a run ended) are looked for. */
-const PENDING_SUMMARIES_EVERY_MS = 10_000;
+/**
+ * How often closing messages that were never written (a crash after a run ended), and replies
+ * whose writer stopped, are looked for.
+ */
+const MAINTENANCE_EVERY_MS = 10_000;
+/** How long a streaming reply stays `streaming` unless its writer renews it. */
+const STREAM_LEASE_MS = 15_000;
+
+/** The assistant, from the model config: models, prompts, metering and the agent. */
+async function createAssistant(input: {
+  llm: LlmConfig;
+  fetch: typeof fetch | undefined;
+  store: Store;
+  hub: ConversationHub;
+  plans: PlanService;
+  logger: Logger;
+}): Promise<Assistant> {
+  const { llm, store, hub, plans, logger } = input;
+  const models = createModels(llm, { ...(input.fetch && { fetch: input.fetch }) });
+  const [chatPrompt, plannerPrompt] = await Promise.all([loadPrompt('chat'), loadPrompt('planner')]);
+  const meter = createUsageMeter({ store, prices: models.prices, dailyTokensPerUser: llm.dailyTokensPerUser, tokensPerRun: llm.tokensPerRun });
+  const planner = createModelPlanner({ handle: models.planner, prompt: plannerPrompt, call: models.call });
+  const agent = createChatAgent({
+    models,
+    prompt: chatPrompt,
+    meter,
+    historyTokens: llm.historyTokens,
+    maxSteps: llm.maxSteps,
+    logger,
+    store,
+    hub,
+    plans,
+    planner,
+  });
+  return { agent, prompt: chatPrompt, planner, meter, historyTokens: llm.historyTokens };
+}
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
-export async function createSkipperServer({ config, store, logger, uiDir, planner, helloTimeoutMs }: SkipperServerOptions): Promise<SkipperServer> {
+export async function createSkipperServer(options: SkipperServerOptions): Promise<SkipperServer> {
+  const { config, store, logger, uiDir, helloTimeoutMs } = options;
   const localUser = await store.users.ensure('local');
   const hub = createConversationHub({ store, logger });
   // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
@@ -75,21 +119,36 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
     settings: { stepTimeoutMs: config.stepTimeoutMs, screenshotQuality: config.screenshotQuality },
     onRunFinished,
   });
+  const runLimits = { maxAttempts: config.runMaxAttempts, maxQueued: config.runMaxQueuedPerUser };
+  const plans = createPlanService({ store, hub, runLimits, onRunQueued: dispatcher.wake });
+  const replies = createReplyStreams({ store, hub, logger, leaseMs: STREAM_LEASE_MS });
+  const assistant = options.llm && (await createAssistant({ llm: options.llm, fetch: options.fetch, store, hub, plans, logger }));
+  // PUBLIC_URL, or the loopback address once the server listens.
+  let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
   const chat = createChatService({
+    publicUrl: () => publicUrl,
     store,
     hub,
     logger,
-    ...(planner && { planner }),
-    maxAttempts: config.runMaxAttempts,
-    maxQueuedRuns: config.runMaxQueuedPerUser,
+    ...(assistant && { assistant }),
+    replies,
+    streamLeaseMs: STREAM_LEASE_MS,
+    runLimits,
     onRunQueued: dispatcher.wake,
     stopRuns: dispatcher.stopHeld,
   });
   const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns: dispatcher.stopHeld });
-  const pendingSummaries = createPeriodicTask({
-    name: 'posting closing messages',
-    everyMs: PENDING_SUMMARIES_EVERY_MS,
-    run: chat.summarizePending,
+  const maintenance = createPeriodicTask({
+    name: 'posting closing messages and failing abandoned replies',
+    everyMs: MAINTENANCE_EVERY_MS,
+    async run() {
+      const abandoned = await store.messages.failAbandonedStreams({
+        code: 'internal',
+        message: 'The reply was cut off because skipper stopped while writing it. Send your message again.',
+      });
+      for (const change of abandoned) hub.publish(change);
+      await chat.summarizePending();
+    },
     logger,
   });
 
@@ -98,12 +157,12 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
     hostAllowed,
     store,
     chat,
+    plans,
     runs,
     runnerCount: dispatcher.runnerCount,
     logger,
     ownerId: localUser.id,
     uiDir: uiDir ?? new URL('../chat-ui/dist', import.meta.url).pathname,
-    ...(config.publicUrl && { publicUrl: config.publicUrl }),
   });
   // A client gets this long to send its headers and its whole request, so a slow or stalled
   // upload cannot hold a connection for minutes. Checked every second, not Node's 30 s default.
@@ -125,6 +184,7 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
     store,
     hub,
     logger,
+    retainedReplies: replies.retained,
     authenticate: () => localUser.id,
     ...(config.publicUrl && { extraOrigins: [config.publicUrl] }),
     ...(helloTimeoutMs && { helloTimeoutMs }),
@@ -145,17 +205,20 @@ export async function createSkipperServer({ config, store, logger, uiDir, planne
         httpServer.once('error', reject);
         httpServer.listen(port, config.host, () => {
           httpServer.off('error', reject);
+          const { port: bound } = httpServer.address() as AddressInfo;
+          publicUrl ||= `http://localhost:${bound}`;
           dispatcher.start();
-          pendingSummaries.start();
-          resolve((httpServer.address() as AddressInfo).port);
+          maintenance.start();
+          resolve(bound);
         });
       });
     },
     async close() {
       await runnerGateway.close();
+      await replies.close();
       await uiGateway.close();
       await dispatcher.stop();
-      await pendingSummaries.stop();
+      await maintenance.stop();
       await hub.idle();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -8,9 +8,6 @@ import { loadServerConfig, type ServerConfig } from './config.ts';
 import { createSkipperServer } from './create-skipper-server.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createLanguageModel } from './planner/language-model.ts';
-import { createModelPlanner } from './planner/model-planner.ts';
-import { loadPrompt } from './prompts/load-prompt.ts';
 import { openPostgresStore } from './store/postgres/open-postgres-store.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -51,8 +48,7 @@ async function main(config: ServerConfig, logger: Logger) {
       if (!stopping) logger.error({ message: error.message, code: (error as { code?: string }).code }, 'database connection lost');
     },
   });
-  const planner = config.llm && (await createPlanner(config.llm));
-  const server = await createSkipperServer({ config, store, logger, ...(planner && { planner }) });
+  const server = await createSkipperServer({ config, store, logger, ...(config.llm && { llm: config.llm }) });
   let port: number;
   try {
     port = await server.listen(config.port);
@@ -80,15 +76,6 @@ async function main(config: ServerConfig, logger: Logger) {
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
-}
-
-async function createPlanner(llm: NonNullable<ServerConfig['llm']>) {
-  return createModelPlanner({
-    model: createLanguageModel(llm),
-    modelName: llm.model,
-    prompt: await loadPrompt('planner'),
-    timeoutMs: llm.timeoutMs,
-  });
 }
 
 function isLoopbackOrAny(host: string): boolean {

@@ -170,7 +170,8 @@ describe('the chat UI', () => {
     await page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
     const reply = page.locator('[data-testid=message][data-role=assistant]');
     await expect.poll(() => reply.textContent()).toContain('needs a language model');
-    expect(await reply.textContent()).toContain(`go to ${server.baseUrl}/demo/login`);
+    // Help points its examples at this skipper's own demo site.
+    expect(await reply.textContent()).toContain(`go to ${server.baseUrl.replace('127.0.0.1', 'localhost')}/demo/login`);
     await page.close();
   });
 
@@ -182,7 +183,7 @@ describe('the chat UI', () => {
     await page.locator('[data-testid=run-card][data-status=succeeded]').waitFor({ timeout: 30_000 });
 
     await page.getByRole('button', { name: 'Run again' }).click();
-    const again = page.getByTestId('message').filter({ hasText: 'Running this plan: 2 steps.' });
+    const again = page.getByTestId('message').filter({ hasText: 'Running this plan again: 2 steps.' });
     await again.locator('[data-testid=run-card][data-status=succeeded]').waitFor({ timeout: 30_000 });
     expect(await stepStatuses(again)).toEqual(['succeeded', 'succeeded']);
     expect(await page.getByTestId('run-card').count()).toBe(2);

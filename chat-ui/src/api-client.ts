@@ -6,7 +6,9 @@ import {
   ConversationResponseSchema,
   CreatedRunResponseSchema,
   MessagePageResponseSchema,
+  MessageResponseSchema,
   MessagesResponseSchema,
+  PlanResponseSchema,
   RunResponseSchema,
 } from '../../protocol/index.ts';
 import type {
@@ -16,8 +18,11 @@ import type {
   ConversationListResponse,
   CreatedRunResponse,
   MessagePageResponse,
+  PlanView,
   PostMessageBody,
   RunView,
+  Step,
+  UpdateConversationBody,
 } from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
 
@@ -115,6 +120,16 @@ export function createApiClient({
       return request(path, MessagePageResponseSchema, options);
     },
 
+    /** Renames the conversation, or switches whether it runs plans without asking. */
+    async updateConversation(conversationId: string, body: UpdateConversationBody, options: RequestOptions = {}): Promise<Conversation> {
+      const data = await request(`/api/conversations/${encodeURIComponent(conversationId)}`, ConversationResponseSchema, {
+        ...options,
+        method: 'PATCH',
+        body,
+      });
+      return data.conversation;
+    },
+
     /** Deletes the conversation with its runs and screenshots; runs still going are stopped. */
     async deleteConversation(conversationId: string, options: RequestOptions = {}): Promise<void> {
       await request(`/api/conversations/${encodeURIComponent(conversationId)}`, NoContentSchema, { ...options, method: 'DELETE' });
@@ -131,9 +146,31 @@ export function createApiClient({
       return data.messages;
     },
 
+    /** Stops a reply being written; it then arrives over the socket as `stopped`, keeping what it said. */
+    async stopReply(messageId: string, options: RequestOptions = {}): Promise<ChatMessage> {
+      const data = await request(`/api/messages/${encodeURIComponent(messageId)}/stop`, MessageResponseSchema, { ...options, method: 'POST' });
+      return data.message;
+    },
+
     async cancelRun(runId: string, options: RequestOptions = {}): Promise<RunView> {
       const data = await request(`/api/runs/${encodeURIComponent(runId)}/cancel`, RunResponseSchema, { ...options, method: 'POST' });
       return data.run;
+    },
+
+    /** Runs a proposed plan; the run appears in the plan's own card. */
+    approvePlan(planId: string, options: RequestOptions = {}): Promise<CreatedRunResponse> {
+      return request(`/api/plans/${encodeURIComponent(planId)}/approve`, CreatedRunResponseSchema, { ...options, method: 'POST' });
+    },
+
+    /** Replaces a proposed plan's steps; returns the new version, which takes the old one's place in its message. */
+    async editPlan(planId: string, steps: Step[], options: RequestOptions = {}): Promise<PlanView> {
+      const data = await request(`/api/plans/${encodeURIComponent(planId)}`, PlanResponseSchema, { ...options, method: 'PATCH', body: { steps } });
+      return data.plan;
+    },
+
+    async discardPlan(planId: string, options: RequestOptions = {}): Promise<PlanView> {
+      const data = await request(`/api/plans/${encodeURIComponent(planId)}/discard`, PlanResponseSchema, { ...options, method: 'POST' });
+      return data.plan;
     },
 
     /** Queues a new run of the plan; it appears in the plan's conversation as a new message. */

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../protocol/index.ts';
+import { sentence } from './sentence.ts';
 
 /** Codes the server sends, plus the ways a request can fail before the server answers. */
 export type ApiErrorCode =
@@ -57,12 +58,4 @@ export function describeError(error: unknown): string {
       return [sentence(error.message), ...details.map(sentence)].join(' ');
     }
   }
-}
-
-/** "the message is empty" -> "The message is empty." */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  const capitalised = trimmed[0]?.toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
 }

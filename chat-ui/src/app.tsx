@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { commandExamples, type ChatMessage, type Conversation } from '../../protocol/index.ts';
 import { createApiClient } from './api-client.ts';
 import { ApiError } from './api-error.ts';
+import { AutoRunSwitch } from './components/auto-run-switch.tsx';
 import { Composer } from './components/composer.tsx';
 import { ConnectionStatus } from './components/connection-status.tsx';
 import { ConversationList } from './components/conversation-list.tsx';
@@ -12,8 +13,11 @@ import { useConversation } from './use-conversation.ts';
 import { useConversations } from './use-conversations.ts';
 import { NEW_CONVERSATION_DRAFT, useDrafts } from './use-drafts.ts';
 import { useLiveSocket } from './use-live-socket.ts';
+import { usePlanActions } from './use-plan-actions.ts';
+import { useReplyStreams } from './use-reply-streams.ts';
 import { navigate, useRoute } from './use-route.ts';
 import { useSendMessage } from './use-send-message.ts';
+import { useStopReply } from './use-stop-reply.ts';
 
 export function App() {
   const [api] = useState(() => createApiClient());
@@ -21,6 +25,7 @@ export function App() {
   const { socket, connection } = useLiveSocket();
   const list = useConversations(api, socket);
   const conversation = useConversation({ conversationId, socket, api });
+  const streams = useReplyStreams({ conversationId, socket });
   const drafts = useDrafts();
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -29,7 +34,7 @@ export function App() {
   const draftKey = conversationId ?? NEW_CONVERSATION_DRAFT;
 
   const { add: addConversation, refresh: refreshList, remove: removeConversation } = list;
-  const { merge, applyRun } = conversation;
+  const { merge, applyRun, applyPlan, applyConversation } = conversation;
   const sender = useSendMessage({
     api,
     conversationId,
@@ -40,19 +45,15 @@ export function App() {
     onSent: refreshList,
   });
 
-  const cancelRun = useCallback(
-    async (runId: string) => {
-      applyRun(await api.cancelRun(runId));
-    },
-    [api, applyRun],
-  );
+  const planActions = usePlanActions({ api, applyPlan, applyRun });
+  const reply = conversation.messages.findLast((message) => message.metadata.status === 'streaming');
+  const stopper = useStopReply(api, reply?.id ?? null);
 
-  const runPlan = useCallback(
-    async (planId: string) => {
-      // The new run arrives over the socket, as a new message.
-      await api.runPlan(planId);
+  const setAutoRun = useCallback(
+    async (autoRun: boolean) => {
+      if (conversationId !== null) applyConversation(await api.updateConversation(conversationId, { autoRun }));
     },
-    [api],
+    [api, conversationId, applyConversation],
   );
 
   const startNewChat = useCallback(() => {
@@ -140,6 +141,7 @@ export function App() {
             <span aria-hidden="true">☰</span> Chats
           </button>
           <h1 className="main-title">{title}</h1>
+          {conversationId !== null && conversation.autoRun !== null && <AutoRunSwitch on={conversation.autoRun} onChange={setAutoRun} />}
           <ConnectionStatus state={connection} />
           {conversationId !== null && conversation.status === 'ready' && (
             <DeleteConversation title={title} onDelete={() => deleteConversation(conversationId)} />
@@ -152,6 +154,7 @@ export function App() {
           <Thread
             key={conversationId}
             messages={conversation.messages}
+            streams={streams}
             status={conversation.status}
             problem={conversation.problem}
             hasOlder={conversation.hasOlder}
@@ -159,8 +162,7 @@ export function App() {
             planning={sender.sendingTo === conversationId}
             onRetry={conversation.retry}
             onStartNew={startNewChat}
-            onCancelRun={cancelRun}
-            onRunPlan={runPlan}
+            actions={planActions}
           />
         )}
 
@@ -172,8 +174,11 @@ export function App() {
           }}
           onSend={(text) => void sender.send(text)}
           sending={sender.sending}
+          replying={reply !== undefined}
+          onStop={stopper.stop}
+          stopping={stopper.stopping}
           disabledReason={conversation.status === 'not-found' ? 'This conversation does not exist; start a new chat to send a task.' : null}
-          error={sender.error}
+          error={sender.error ?? stopper.error}
           inputRef={composerRef}
         />
       </main>

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, RunView } from '../../protocol/index.ts';
+import type { ChatMessage, PlanView, RunView } from '../../protocol/index.ts';
 import { conversationReducer, initialConversationState } from './conversation-state.ts';
 import type { ConversationState } from './conversation-state.ts';
+import { proposedPlan } from './testing.ts';
 
 const conversationId = crypto.randomUUID();
 
 function textMessage(text: string, createdAt: string, role: ChatMessage['role'] = 'user', id = crypto.randomUUID()): ChatMessage {
-  return { id, role, parts: [{ type: 'text', text }], metadata: { createdAt } };
+  return { id, role, parts: [{ type: 'text', text }], metadata: { createdAt, status: 'complete' } };
 }
 
 function texts(state: ConversationState): string[] {
@@ -32,7 +33,7 @@ function withRun(runView: RunView): ChatMessage {
     id: crypto.randomUUID(),
     role: 'assistant',
     parts: [{ type: 'data-run', id: crypto.randomUUID(), data: runView }],
-    metadata: { createdAt: '2025-01-01T10:00:01.000Z' },
+    metadata: { createdAt: '2025-01-01T10:00:01.000Z', status: 'complete' },
   };
 }
 
@@ -101,6 +102,34 @@ describe('conversationReducer', () => {
     expect(state.messages[0]?.parts[0]).toMatchObject({ data: { status: 'cancelled' } });
     const unchanged = conversationReducer(state, { type: 'run-update', run: run('running') });
     expect(unchanged).toBe(state);
+  });
+
+  it('puts an edited plan in place of the version it replaces, and a decided plan in place of itself, never the other way', () => {
+    const proposed = proposedPlan();
+    const message: ChatMessage = {
+      id: crypto.randomUUID(),
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'Here' }, { type: 'data-plan', id: proposed.id, data: proposed }],
+      metadata: { createdAt: '2025-01-01T10:00:01.000Z', status: 'complete' },
+    };
+    const edited: PlanView = { ...proposed, id: crypto.randomUUID(), version: 2, previousVersionId: proposed.id };
+    let state = conversationReducer(open(), { type: 'upsert', conversationId, seq: 1, message });
+    state = conversationReducer(state, { type: 'plan-update', plan: edited });
+    expect(state.messages[0]?.parts[1]).toEqual({ type: 'data-plan', id: edited.id, data: edited });
+
+    const discarded = { ...edited, status: 'discarded' as const };
+    state = conversationReducer(state, { type: 'plan-update', plan: discarded });
+    expect(state.messages[0]?.parts[1]).toMatchObject({ data: { status: 'discarded' } });
+    expect(conversationReducer(state, { type: 'plan-update', plan: edited })).toBe(state);
+    expect(conversationReducer(state, { type: 'plan-update', plan: { ...proposed, id: crypto.randomUUID() } })).toBe(state);
+  });
+
+  it('takes the title and whether plans run without asking from the conversation', () => {
+    const conversation = { id: conversationId, title: 'Trip', autoRun: true, createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z' };
+    expect(open().autoRun).toBeNull();
+    expect(conversationReducer(open(), { type: 'conversation', conversation })).toMatchObject({ title: 'Trip', autoRun: true });
+    const other = { ...conversation, id: crypto.randomUUID() };
+    expect(conversationReducer(open(), { type: 'conversation', conversation: other }).autoRun).toBeNull();
   });
 
   it('reports a missing conversation, and keeps showing a loaded one after a later failure', () => {

@@ -1,5 +1,5 @@
 import { FINAL_RUN_STATUSES } from '../../protocol/index.ts';
-import type { ChatMessage, RunView } from '../../protocol/index.ts';
+import type { ChatMessage, Conversation, PlanView, RunView } from '../../protocol/index.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
 
@@ -17,6 +17,8 @@ export type ConversationState = {
   hasOlder: boolean;
   status: LoadStatus;
   title: string | null;
+  /** Whether the conversation runs the plans the assistant proposes without waiting for Run; null until loaded. */
+  autoRun: boolean | null;
   /** What went wrong loading the conversation or its live updates, in words for people. */
   problem: string | null;
 };
@@ -30,10 +32,14 @@ export type ConversationAction =
    * Messages from an HTTP response, which carries no seq. `hasOlder` comes with the newest
    * messages of a conversation (GET /api/conversations/:id), not with a reply to a post.
    */
-  | { type: 'merge'; conversationId: string; messages: readonly ChatMessage[]; title?: string | null; hasOlder?: boolean }
+  | { type: 'merge'; conversationId: string; messages: readonly ChatMessage[]; hasOlder?: boolean }
+  /** The conversation itself, from GET or PATCH /api/conversations/:id. */
+  | { type: 'conversation'; conversation: Conversation }
   /** A page of the messages just before message `before`, which was the oldest shown when it was asked for. */
   | { type: 'older'; conversationId: string; before: string; messages: readonly ChatMessage[]; hasOlder: boolean }
   | { type: 'run-update'; run: RunView }
+  /** A plan from an HTTP response (edited or discarded); plans of other conversations are in none of its messages. */
+  | { type: 'plan-update'; plan: PlanView }
   | { type: 'failed'; conversationId: string; notFound: boolean; problem: string };
 
 export function initialConversationState(conversationId: string | null): ConversationState {
@@ -44,14 +50,19 @@ export function initialConversationState(conversationId: string | null): Convers
     hasOlder: false,
     status: conversationId === null ? 'idle' : 'loading',
     title: null,
+    autoRun: null,
     problem: null,
   };
 }
 
 export function conversationReducer(state: ConversationState, action: ConversationAction): ConversationState {
   if (action.type === 'reset') return initialConversationState(action.conversationId);
+  if (action.type === 'plan-update') {
+    const messages = applyPlan(state.messages, action.plan);
+    return messages === state.messages ? state : { ...state, messages };
+  }
   // Frames and responses for a conversation that is no longer open arrive late; drop them.
-  const conversationId = action.type === 'run-update' ? action.run.conversationId : action.conversationId;
+  const conversationId = conversationOf(action);
   if (conversationId !== state.conversationId) return state;
 
   switch (action.type) {
@@ -67,9 +78,10 @@ export function conversationReducer(state: ConversationState, action: Conversati
       // The newest page says whether there is more before it, unless older pages are shown already.
       const hasOlder = action.hasOlder === undefined || startsBefore(state.messages, action.messages) ? state.hasOlder : action.hasOlder;
       const status = state.status === 'not-found' ? state.status : 'ready';
-      const title = action.title === undefined ? state.title : action.title;
-      return { ...state, messages: mergeFromHttp(state, action.messages), hasOlder, status, title };
+      return { ...state, messages: mergeFromHttp(state, action.messages), hasOlder, status };
     }
+    case 'conversation':
+      return { ...state, title: action.conversation.title, autoRun: action.conversation.autoRun };
     case 'older':
       // Added only where it continues the thread: a snapshot since may have left a gap before it.
       if (state.messages[0]?.id !== action.before) return state;
@@ -83,6 +95,12 @@ export function conversationReducer(state: ConversationState, action: Conversati
       // Once something is shown, a later failure is a notice, not a reason to hide the thread.
       return { ...state, status: state.status === 'ready' ? 'ready' : 'error', problem: action.problem };
   }
+}
+
+function conversationOf(action: Exclude<ConversationAction, { type: 'reset' | 'plan-update' }>): string {
+  if (action.type === 'run-update') return action.run.conversationId;
+  if (action.type === 'conversation') return action.conversation.id;
+  return action.conversationId;
 }
 
 /**
@@ -159,6 +177,27 @@ function applyRun(messages: readonly ChatMessage[], run: RunView): readonly Chat
     });
     if (!messageChanged) return message;
     changed = true;
+    return { ...message, parts };
+  });
+  return changed ? next : messages;
+}
+
+/**
+ * Puts a plan we were sent over HTTP into the message that shows it: in place of the version it
+ * replaces, or of itself while that is still proposed (a plan is never proposed again once run,
+ * discarded or replaced, so an older answer cannot undo a newer one).
+ */
+function applyPlan(messages: readonly ChatMessage[], plan: PlanView): readonly ChatMessage[] {
+  let changed = false;
+  const next = messages.map((message) => {
+    const index = message.parts.findIndex(
+      (part) =>
+        part.type === 'data-plan' && (part.data.id === plan.id ? part.data.status === 'proposed' && plan.status !== 'proposed' : part.data.id === plan.previousVersionId),
+    );
+    if (index === -1) return message;
+    changed = true;
+    const parts = message.parts.slice();
+    parts[index] = { type: 'data-plan', id: plan.id, data: plan };
     return { ...message, parts };
   });
   return changed ? next : messages;

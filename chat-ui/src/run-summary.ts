@@ -13,11 +13,19 @@ export function stepRows(plan: PlanView | undefined, states: readonly StepState[
   });
 }
 
+/** One sentence on where a plan's card stands: its run, or, without one, what became of the plan. */
+export function summarizeCard(plan: PlanView | undefined, run: RunView | undefined, rows: readonly StepRowModel[]): string {
+  if (!run && plan?.status === 'proposed') return `Waiting for you: run, edit or discard ${rows.length === 1 ? 'this step' : `these ${rows.length} steps`}.`;
+  if (!run && plan?.status === 'discarded') return 'Discarded: this plan will not run.';
+  if (!run && plan?.status === 'superseded') return 'Replaced by a newer version of this plan.';
+  return summarizeRun(run, rows);
+}
+
 /**
  * One sentence on where a run stands, read out by screen readers as it changes
  * ("Running step 2 of 5: Click "Sign in"."), so it names the step, not only the status.
  */
-export function summarizeRun(run: RunView | undefined, rows: readonly StepRowModel[]): string {
+function summarizeRun(run: RunView | undefined, rows: readonly StepRowModel[]): string {
   const total = rows.length;
   const done = rows.filter((row) => row.state?.status === 'succeeded').length;
   if (!run) return `Not started. ${total} ${total === 1 ? 'step' : 'steps'} planned.`;

@@ -1,7 +1,7 @@
 import type { RunStatus, StepStatus } from '../../protocol/index.ts';
 
-/** A run card with no run yet (a plan that was not started). */
-export type CardStatus = RunStatus | 'planned';
+/** A run card's status: its run's, or without a run, whether its plan is still to be decided on or was set aside. */
+export type CardStatus = RunStatus | 'planned' | 'discarded' | 'superseded';
 
 export const STEP_STATUS_LABELS: Record<StepStatus, string> = {
   pending: 'Pending',
@@ -18,4 +18,6 @@ export const RUN_STATUS_LABELS: Record<CardStatus, string> = {
   succeeded: 'Succeeded',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  discarded: 'Discarded',
+  superseded: 'Replaced',
 };

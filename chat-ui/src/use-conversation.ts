@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import { z } from 'zod';
-import type { ChatMessage, RunView } from '../../protocol/index.ts';
+import type { ChatMessage, Conversation, PlanView, RunView } from '../../protocol/index.ts';
 import type { ApiClient } from './api-client.ts';
 import { ApiError, describeError } from './api-error.ts';
 import { conversationReducer, initialConversationState } from './conversation-state.ts';
@@ -18,6 +18,10 @@ export type OpenConversation = ConversationState & {
   merge(conversationId: string, messages: readonly ChatMessage[]): void;
   /** Shows a run we were sent over HTTP (e.g. by cancel) before the socket reports it. */
   applyRun(run: RunView): void;
+  /** Shows a plan we were sent over HTTP (edited or discarded) before the socket reports it. */
+  applyPlan(plan: PlanView): void;
+  /** Shows the conversation as an HTTP response returned it (e.g. after switching auto-run). */
+  applyConversation(conversation: Conversation): void;
   /** The messages before the newest, which the socket and the first load leave out. */
   older: OlderMessages;
 };
@@ -35,17 +39,20 @@ export function useConversation({ conversationId, socket, api }: { conversationI
       return;
     }
 
+    // Chunks of replies being written are built apart, by useReplyStreams.
     const stopListening = socket.onMessage((frame) => {
       if (frame.type === 'welcome' || frame.conversationId !== conversationId) return;
       if (frame.type === 'conversation-snapshot') {
         dispatch({ type: 'snapshot', conversationId, seq: frame.seq, messages: frame.messages, hasOlder: frame.hasOlder });
       } else if (frame.type === 'message-upsert') {
         dispatch({ type: 'upsert', conversationId, seq: frame.seq, message: frame.message });
+      } else if (frame.type === 'conversation-updated') {
+        dispatch({ type: 'conversation', conversation: frame.conversation });
       } else if (frame.type === 'conversation-deleted') {
         // The server has ended the subscription; subscribing again after a reconnect would only replace this notice.
         socket.unsubscribe(conversationId);
         dispatch({ type: 'failed', conversationId, notFound: true, problem: 'This conversation was deleted.' });
-      } else {
+      } else if (frame.type === 'error') {
         const notFound = frame.code === 'not-found' || frame.code === 'invalid-id';
         dispatch({ type: 'failed', conversationId, notFound, problem: `Live updates are unavailable: ${frame.message}` });
       }
@@ -54,7 +61,10 @@ export function useConversation({ conversationId, socket, api }: { conversationI
 
     const controller = new AbortController();
     api.getConversation(conversationId, { signal: controller.signal }).then(
-      ({ conversation, messages, hasOlder }) => dispatch({ type: 'merge', conversationId, messages, hasOlder, title: conversation.title }),
+      ({ conversation, messages, hasOlder }) => {
+        dispatch({ type: 'conversation', conversation });
+        dispatch({ type: 'merge', conversationId, messages, hasOlder });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         const notFound = ApiError.isInstance(error) && (error.code === 'not-found' || error.code === 'invalid-id');
@@ -75,10 +85,12 @@ export function useConversation({ conversationId, socket, api }: { conversationI
     [],
   );
   const applyRun = useCallback((run: RunView) => dispatch({ type: 'run-update', run }), []);
+  const applyPlan = useCallback((plan: PlanView) => dispatch({ type: 'plan-update', plan }), []);
+  const applyConversation = useCallback((conversation: Conversation) => dispatch({ type: 'conversation', conversation }), []);
 
   // Until the effect has reset the state, it still describes the previous conversation.
   const visible = state.conversationId === conversationId ? state : initialConversationState(conversationId);
   const addOlderPage = useCallback((page: OlderPage) => dispatch({ type: 'older', ...page }), []);
   const older = useOlderMessages({ api, conversationId, oldestMessageId: visible.messages[0]?.id, onPage: addOlderPage });
-  return { ...visible, retry, merge, applyRun, older };
+  return { ...visible, retry, merge, applyRun, applyPlan, applyConversation, older };
 }

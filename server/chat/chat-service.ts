@@ -1,87 +1,83 @@
-import type { ChatMessage, CreateRunBody, PostMessageBody, RunView } from '../../protocol/index.ts';
+import type { ChatMessage, Conversation, CreateRunBody, PostMessageBody, RunView, UpdateConversationBody } from '../../protocol/index.ts';
+import type { ChatAgent } from '../assistant/chat-agent.ts';
+import { toModelMessages } from '../assistant/model-history.ts';
+import type { ReplyStreams } from '../assistant/reply-streams.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
 import type { ConversationHub } from '../live/conversation-hub.ts';
 import type { Logger } from '../logger.ts';
 import { commandHelp, parseCommands } from '../planner/command-grammar.ts';
-import type { ModelPlanner } from '../planner/model-planner.ts';
-import type { AppendAssistantResult, FinishedRun, HeldRun, NewAssistantMessage, NewPlan, Store } from '../store/store.ts';
-import { toModelMessages } from './model-history.ts';
+import type { UsageMeter } from '../models/usage-meter.ts';
+import type { CallUsage, ModelPlanner } from '../planner/model-planner.ts';
+import type { Prompt } from '../prompts/load-prompt.ts';
+import { textParts, type AppendAssistantResult, type FinishedRun, type HeldRun, type NewAssistantMessage, type NewPlan, type Store } from '../store/store.ts';
 import { summarizeRun } from './run-summary.ts';
-
-/** Where the request came from: help replies point their examples at this skipper's demo site. */
-export type RequestContext = { baseUrl: string };
 
 export type ChatService = {
   /**
-   * Stores what the person wrote and replies: a plan with a queued run, a question, or help.
-   * Returns both messages. Posting again with the same `clientMessageId` returns the same two,
-   * writing the reply first if an earlier attempt stored the message but not its reply.
+   * Stores what the person wrote and replies. A command runs at once and its plan comes back in
+   * the reply; with a model, the reply is returned as `streaming` and written in the background
+   * (its text arrives over the socket). Posting again with the same `clientMessageId` returns the
+   * same two messages, writing the reply first if an earlier attempt did not get to.
    */
-  postMessage(ownerId: string, conversationId: string, body: PostMessageBody, context: RequestContext): Promise<ChatMessage[]>;
+  postMessage(ownerId: string, conversationId: string, body: PostMessageBody): Promise<ChatMessage[]>;
   /** Queues a run from steps or a prompt, in the given conversation or a new one. */
-  createRun(ownerId: string, body: CreateRunBody, context: RequestContext): Promise<{ run: RunView; conversationId: string }>;
-  /** Queues a new run of a plan, in the plan's conversation. */
-  runPlan(ownerId: string, planId: string): Promise<{ run: RunView; conversationId: string }>;
+  createRun(ownerId: string, body: CreateRunBody): Promise<{ run: RunView; conversationId: string }>;
+  /** Stops a reply being written; what was written so far is kept. Returns the message as it is. */
+  stopReply(ownerId: string, messageId: string): Promise<ChatMessage>;
   /** Posts the closing message of a run that ended (once: a second call changes nothing). */
   summarizeRun(finished: FinishedRun): Promise<void>;
   /** Posts the closing messages that were not written (the server stopped after the run ended). */
   summarizePending(): Promise<void>;
+  /** Renames a conversation or switches "run plans without asking", and tells every tab. */
+  updateConversation(ownerId: string, conversationId: string, body: UpdateConversationBody): Promise<Conversation>;
   /** Deletes a conversation with everything in it, stopping its runs. */
   deleteConversation(ownerId: string, conversationId: string): Promise<void>;
+};
+
+/** The assistant, when a model is configured. */
+export type Assistant = {
+  agent: ChatAgent;
+  /** The chat prompt, recorded on every reply it writes. */
+  prompt: Prompt;
+  /** Plans prompts sent to `POST /api/runs` that are not commands. */
+  planner: ModelPlanner;
+  meter: UsageMeter;
+  historyTokens: number;
 };
 
 export type ChatServiceOptions = {
   store: Store;
   hub: ConversationHub;
   logger: Logger;
-  /** Plans what the command grammar does not understand; without it, such messages get help. */
-  planner?: ModelPlanner;
-  /** Attempts each run gets if its runner is lost. */
-  maxAttempts: number;
-  /** Runs a person may have waiting at once. */
-  maxQueuedRuns: number;
+  /** Without one, text that is not a command gets help explaining how to configure a model. */
+  assistant?: Assistant;
+  replies: ReplyStreams;
+  /** How long a streaming reply stays `streaming` unless its writer renews it. */
+  streamLeaseMs: number;
+  /** Attempts each run gets if its runner is lost, and runs a person may have waiting. */
+  runLimits: { maxAttempts: number; maxQueued: number };
   /** Called after a run is queued, so a runner can pick it up at once. */
   onRunQueued(): void;
   /** Runners holding these runs must stop them (their conversation was deleted). */
   stopRuns(held: HeldRun[]): void;
+  /** Where people reach this skipper: help replies point their examples at its demo site. */
+  publicUrl(): string;
 };
 
-/** A plan to run, or words to say instead. */
-type Planned = { kind: 'plan'; plan: NewPlan; reply: string } | { kind: 'reply'; reply: string };
+/** Messages the assistant reads before answering (it then trims them to its token budget). */
+const HISTORY_MESSAGES = 100;
 
 export function createChatService(options: ChatServiceOptions): ChatService {
-  const { store, hub, logger, planner, maxAttempts, maxQueuedRuns, onRunQueued } = options;
-  const runOptions = { maxAttempts, maxQueued: maxQueuedRuns };
+  const { store, hub, logger, assistant, replies, runLimits, onRunQueued } = options;
 
-  /** The command grammar first (instant, free, exact); a model, if configured, for the rest. */
-  async function plan(text: string, history: () => Promise<ChatMessage[]>, { baseUrl }: RequestContext): Promise<Planned> {
-    const parsed = parseCommands(text);
-    if (parsed.ok) {
-      const count = parsed.steps.length;
-      return {
-        kind: 'plan',
-        plan: { source: 'grammar', steps: parsed.steps },
-        reply: `Here is the plan: ${count} ${count === 1 ? 'step' : 'steps'}. Running it now.`,
-      };
-    }
-    if (!planner) return { kind: 'reply', reply: commandHelp({ problem: parsed.error.message, baseUrl }) };
-    try {
-      const result = await planner.plan({ messages: [...toModelMessages(await history()), { role: 'user', content: text }] });
-      if (result.kind === 'reply') return result;
-      const { steps, model, prompt } = result;
-      return { kind: 'plan', plan: { source: 'model', steps, model, prompt }, reply: result.reply };
-    } catch (error) {
-      logger.warn({ err: error }, 'the language model could not plan a message');
-      return {
-        kind: 'reply',
-        reply:
-          'I could not get a plan from the language model, so nothing was run. Your message is saved: send it again to retry, ' +
-          `or write it as commands.\n\n${commandHelp({ baseUrl })}`,
-      };
-    }
+  function tooManyRuns(queued: number): SkipperError {
+    return new SkipperError(
+      'too-many-runs',
+      `You already have ${queued} runs waiting, the most allowed at once. Wait for some to finish, or cancel some, then try again.`,
+    );
   }
 
-  /** Appends an assistant message and tells watchers; null when the conversation is gone. */
+  /** Appends an assistant message and tells watchers. */
   async function append(ownerId: string, conversationId: string, input: NewAssistantMessage): Promise<AppendAssistantResult> {
     const result = await store.messages.appendAssistant(ownerId, conversationId, input);
     if (!result) throw SkipperError.notFound('conversation');
@@ -92,21 +88,6 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     return result;
   }
 
-  function tooManyRuns(queued: number): SkipperError {
-    return new SkipperError(
-      'too-many-runs',
-      `You already have ${queued} runs waiting, the most allowed at once. Wait for some to finish, or cancel some, then try again.`,
-    );
-  }
-
-  /** A queued run as the API returns it. */
-  async function queuedRun(ownerId: string, conversationId: string, result: AppendAssistantResult) {
-    if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
-    if (result.status !== 'appended' || !result.runId) throw new Error('the run was not queued');
-    const created = await store.runs.get(ownerId, result.runId);
-    return { run: created!.run, conversationId };
-  }
-
   async function appendUser(ownerId: string, conversationId: string, body: PostMessageBody) {
     const appended = await store.messages.appendUser(ownerId, conversationId, body);
     if (!appended) throw SkipperError.notFound('conversation');
@@ -114,76 +95,156 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     return appended;
   }
 
+  /** The conversation up to and including `throughMessageId`, oldest first. */
+  async function historyThrough(ownerId: string, conversationId: string, throughMessageId: string): Promise<ChatMessage[]> {
+    const page = await store.messages.page(ownerId, conversationId, { limit: HISTORY_MESSAGES });
+    const messages = page?.messages ?? [];
+    const end = messages.findIndex((message) => message.id === throughMessageId);
+    return end === -1 ? messages : messages.slice(0, end + 1);
+  }
+
+  /** A command's plan, run at once, as the reply to `replyTo`. */
+  async function runCommand(ownerId: string, conversationId: string, plan: NewPlan, replyTo: string) {
+    const count = plan.steps.length;
+    const reply = { replyTo, parts: textParts(`Here is the plan: ${count} ${count === 1 ? 'step' : 'steps'}. Running it now.`) };
+    const result = await append(ownerId, conversationId, { ...reply, plan, run: runLimits });
+    if (result.status !== 'too-many-runs') return result;
+    // The plan is kept, waiting for Run, so it can be run once earlier runs are done.
+    return append(ownerId, conversationId, { ...reply, parts: textParts(tooManyRuns(result.queued).message), plan: { ...plan, status: 'proposed' } });
+  }
+
+  /** Writes the assistant's reply into `messageId` (a streaming message) in the background. */
+  function writeReply(ownerId: string, conversationId: string, messageId: string, closing?: FinishedRun) {
+    const agent = assistant!.agent;
+    replies.start({
+      ownerId,
+      conversationId,
+      messageId,
+      async write(signal, emit) {
+        const conversation = await store.conversations.get(ownerId, conversationId);
+        const history = await historyThrough(ownerId, conversationId, closing?.change.messageId ?? messageId);
+        const outcome = await agent.reply({
+          ownerId,
+          conversationId,
+          messageId,
+          autoRun: conversation?.autoRun ?? false,
+          history: history.filter((message) => message.id !== messageId),
+          signal,
+          emit,
+          ...(closing && { closing: { run: closing.run, plan: closing.plan } }),
+        });
+        // A closing message the model could not write is written from the run alone.
+        if (closing && outcome.status === 'failed') return { parts: textParts(summarizeRun(closing)), status: 'complete' };
+        return outcome;
+      },
+    });
+  }
+
+  /** A streaming reply to `replyTo`, written by the assistant; an earlier one is returned or, if it failed, written again. */
+  async function assistantReply(ownerId: string, conversationId: string, replyTo: string): Promise<ChatMessage> {
+    const result = await append(ownerId, conversationId, {
+      replyTo,
+      parts: [],
+      status: 'streaming',
+      streamLeaseMs: options.streamLeaseMs,
+      prompt: { name: assistant!.prompt.name, hash: assistant!.prompt.hash },
+    });
+    if (result.status === 'too-many-runs') throw new Error('a reply without a run cannot hit the run limit');
+    if (result.status === 'exists' && result.message.metadata.status !== 'failed') return result.message;
+    let accepted = result.message;
+    if (result.status === 'exists') {
+      // The first attempt failed (or was cut off): write it again into the same message.
+      const change = await store.messages.update(ownerId, accepted.id, { parts: [], status: 'streaming' });
+      await store.messages.renewStreams([accepted.id], options.streamLeaseMs);
+      if (change) hub.publish(change);
+      accepted = (await store.messages.get(ownerId, accepted.id))!;
+    }
+    // Returned as accepted: the reply may well be written before the response is read.
+    writeReply(ownerId, conversationId, accepted.id);
+    return accepted;
+  }
+
   const service: ChatService = {
-    async postMessage(ownerId, conversationId, body, context) {
+    async postMessage(ownerId, conversationId, body) {
       const user = await appendUser(ownerId, conversationId, body);
       if (user.duplicate) {
         const earlier = await store.messages.replyTo(ownerId, user.message.id);
-        if (earlier) return [user.message, earlier];
-        // The first attempt stored the message but not its reply: write the reply now.
+        if (earlier && !(assistant && earlier.metadata.status === 'failed')) return [user.message, earlier];
       }
-      // Only the model reads the conversation so far; the grammar does not need it loaded.
-      const history = async () =>
-        ((await store.messages.page(ownerId, conversationId, { before: user.message.id, limit: 50 }))?.messages ?? []);
-      const planned = await plan(body.text, history, context);
-      const reply = { replyTo: user.message.id, text: planned.reply };
-      let result = await append(ownerId, conversationId, planned.kind === 'plan' ? { ...reply, plan: planned.plan, run: runOptions } : reply);
-      if (result.status === 'too-many-runs' && planned.kind === 'plan') {
-        // The plan is kept, so it can be run once earlier runs are done.
-        result = await append(ownerId, conversationId, { ...reply, text: tooManyRuns(result.queued).message, plan: planned.plan });
+      const parsed = parseCommands(body.text);
+      if (parsed.ok) {
+        const result = await runCommand(ownerId, conversationId, { source: 'grammar', steps: parsed.steps }, user.message.id);
+        if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
+        return [user.message, result.message];
       }
-      if (result.status === 'too-many-runs') throw new Error('a reply without a run cannot hit the run limit');
-      return [user.message, result.message];
+      if (!assistant) {
+        const result = await append(ownerId, conversationId, {
+          replyTo: user.message.id,
+          parts: textParts(commandHelp({ problem: parsed.error.message, baseUrl: options.publicUrl() })),
+        });
+        if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
+        return [user.message, result.message];
+      }
+      return [user.message, await assistantReply(ownerId, conversationId, user.message.id)];
     },
 
-    async createRun(ownerId, body, context) {
+    async createRun(ownerId, body) {
       const { conversationId: existing } = body;
       if (existing && !(await store.conversations.get(ownerId, existing))) throw SkipperError.notFound('conversation');
       // Plan before writing anything, so a request that cannot run leaves no trace.
-      let planned: Planned;
-      if ('prompt' in body) {
-        const history = async () => (existing ? ((await store.messages.page(ownerId, existing, { limit: 50 }))?.messages ?? []) : []);
-        planned = await plan(body.prompt, history, context);
-        if (planned.kind === 'reply') throw new SkipperError('unrecognized-command', planned.reply);
-      } else {
-        planned = { kind: 'plan', plan: { source: 'api', steps: body.steps }, reply: `Running ${body.steps.length} steps sent through the API.` };
-      }
+      const { plan, call } = 'prompt' in body ? await planPrompt(ownerId, existing, body.prompt) : { plan: { source: 'api' as const, steps: body.steps } };
       // A prompt names its conversation through the first message; bare steps need a title.
       const title = 'prompt' in body ? undefined : 'Run from the API';
       const conversationId = existing ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
       const user = 'prompt' in body ? await appendUser(ownerId, conversationId, { text: body.prompt }) : undefined;
+      const count = plan.steps.length;
       const result = await append(ownerId, conversationId, {
-        text: planned.reply,
-        plan: planned.plan,
-        run: runOptions,
+        parts: textParts(`Running ${count} ${count === 1 ? 'step' : 'steps'}${'prompt' in body ? '' : ' sent through the API'}.`),
+        plan,
+        run: runLimits,
         ...(user && { replyTo: user.message.id }),
       });
-      return queuedRun(ownerId, conversationId, result);
+      if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
+      if (result.status !== 'appended' || !result.runId) throw new Error('the run was not queued');
+      const created = (await store.runs.get(ownerId, result.runId))!;
+      if (call) await assistant!.meter.record({ ownerId, conversationId, planId: created.plan.id, purpose: 'plan', ...call });
+      return { run: created.run, conversationId };
     },
 
-    async runPlan(ownerId, planId) {
-      const plan = await store.plans.get(ownerId, planId);
-      if (!plan) throw SkipperError.notFound('plan');
-      const count = plan.steps.length;
-      const result = await append(ownerId, plan.conversationId, {
-        text: `Running this plan: ${count} ${count === 1 ? 'step' : 'steps'}.`,
-        plan: { id: plan.id },
-        run: runOptions,
-      });
-      return queuedRun(ownerId, plan.conversationId, result);
+    async stopReply(ownerId, messageId) {
+      const stopping = replies.stop(ownerId, messageId);
+      const message = await store.messages.get(ownerId, messageId);
+      if (!message) throw SkipperError.notFound('message');
+      if (!stopping && message.metadata.status === 'streaming') {
+        throw new SkipperError('conflict', 'This reply is no longer being written (skipper restarted); it will be marked as cut off shortly.');
+      }
+      return message;
     },
 
     async summarizeRun(finished) {
       const { ownerId, conversationId } = finished.change;
+      // Plans the assistant made get a closing message from it, answering what was asked.
+      const byAssistant = assistant && finished.plan.source === 'model';
       const result = await store.messages.appendAssistant(ownerId, conversationId, {
-        text: summarizeRun(finished),
         summaryOf: finished.run.id,
+        ...(byAssistant
+          ? { parts: [], status: 'streaming', streamLeaseMs: options.streamLeaseMs, prompt: { name: assistant.prompt.name, hash: assistant.prompt.hash } }
+          : { parts: textParts(summarizeRun(finished)) }),
       });
-      if (result?.status === 'appended') hub.publish(result.change);
+      if (result?.status !== 'appended') return;
+      hub.publish(result.change);
+      if (byAssistant) writeReply(ownerId, conversationId, result.message.id, finished);
     },
 
     async summarizePending() {
       for (const finished of await store.queue.unsummarized(100)) await service.summarizeRun(finished);
+    },
+
+    async updateConversation(ownerId, conversationId, body) {
+      const conversation = await store.conversations.update(ownerId, conversationId, body);
+      if (!conversation) throw SkipperError.notFound('conversation');
+      hub.publishUpdated(ownerId, conversation);
+      return conversation;
     },
 
     async deleteConversation(ownerId, conversationId) {
@@ -193,5 +254,33 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       hub.publishDeleted(ownerId, conversationId);
     },
   };
+
+  /** A prompt for `POST /api/runs`: a command, or (with a model) a plan from the planner and what planning used. */
+  async function planPrompt(
+    ownerId: string,
+    conversationId: string | undefined,
+    prompt: string,
+  ): Promise<{ plan: NewPlan; call?: CallUsage }> {
+    const parsed = parseCommands(prompt);
+    if (parsed.ok) return { plan: { source: 'grammar', steps: parsed.steps } };
+    if (!assistant) throw new SkipperError('unrecognized-command', commandHelp({ problem: parsed.error.message, baseUrl: options.publicUrl() }));
+    await assistant.meter.assertWithinBudget({ ownerId });
+    const history = conversationId ? ((await store.messages.page(ownerId, conversationId, { limit: HISTORY_MESSAGES }))?.messages ?? []) : [];
+    try {
+      const result = await assistant.planner.plan({
+        messages: [...toModelMessages(history, { tokenBudget: assistant.historyTokens }), { role: 'user', content: prompt }],
+      });
+      if (result.kind === 'reply') {
+        await assistant.meter.record({ ownerId, ...(conversationId && { conversationId }), purpose: 'plan', ...result.call });
+        throw new SkipperError('unrecognized-command', result.reply);
+      }
+      return { plan: { source: 'model', steps: result.steps, model: result.model, prompt: result.prompt }, call: result.call };
+    } catch (error) {
+      if (SkipperError.isInstance(error)) throw error;
+      logger.warn({ err: error }, 'the language model could not plan a prompt');
+      throw new SkipperError('model-unavailable', 'The language model could not plan this prompt; nothing was run. Try again, or write it as commands.');
+    }
+  }
+
   return service;
 }

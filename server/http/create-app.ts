@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
 import type { ChatService } from '../chat/chat-service.ts';
+import type { PlanService } from '../chat/plan-service.ts';
 import { createDemoRouter } from '../demo/demo-router.ts';
 import type { Logger } from '../logger.ts';
 import type { RunService } from '../runs/run-service.ts';
@@ -12,6 +13,7 @@ import { createErrorHandler, notFound } from './error-handler.ts';
 import { actAs } from './owner.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { messageRoutes } from './routes/message-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 
@@ -20,6 +22,7 @@ export type AppOptions = {
   hostAllowed(host: string | undefined): boolean;
   store: Store;
   chat: ChatService;
+  plans: PlanService;
   runs: RunService;
   /** Runners connected to this server, for /health. */
   runnerCount(): number;
@@ -28,14 +31,12 @@ export type AppOptions = {
   ownerId: string;
   /** The built chat UI (chat-ui/dist); without it `/` explains how to build it. */
   uiDir: string;
-  /** Where people reach skipper, when it differs from the address requests arrive on. */
-  publicUrl?: string;
 };
 
 /** Largest JSON body accepted by the API. */
 const JSON_LIMIT_BYTES = 256 * 1024;
 
-export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger, ownerId, uiDir, publicUrl }: AppOptions): express.Express {
+export function createApp({ hostAllowed, store, chat, plans, runs, runnerCount, logger, ownerId, uiDir }: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((request, response, next) => {
@@ -62,9 +63,10 @@ export function createApp({ hostAllowed, store, chat, runs, runnerCount, logger,
   api.use(bodySizeLimit(JSON_LIMIT_BYTES));
   api.use(express.json({ limit: JSON_LIMIT_BYTES }));
   api.use(actAs(ownerId));
-  api.use('/conversations', conversationRoutes({ store, chat, ...(publicUrl && { publicUrl }) }));
-  api.use('/runs', runRoutes({ store, chat, runs, ...(publicUrl && { publicUrl }) }));
-  api.use('/plans', planRoutes({ chat }));
+  api.use('/conversations', conversationRoutes({ store, chat }));
+  api.use('/runs', runRoutes({ store, chat, runs }));
+  api.use('/plans', planRoutes({ plans }));
+  api.use('/messages', messageRoutes({ chat }));
   api.use('/artifacts', artifactRoutes({ store }));
   api.use(notFound);
   app.use('/api', api);

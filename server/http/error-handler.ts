@@ -17,6 +17,8 @@ const STATUS: Record<ErrorCode, number> = {
   'unsupported-media-type': 415,
   'unrecognized-command': 422,
   'too-many-runs': 429,
+  'budget-exceeded': 429,
+  'model-unavailable': 503,
   internal: 500,
   // Run and step outcomes; they reach HTTP only inside a run's view, never as a response.
   'target-not-found': 500,

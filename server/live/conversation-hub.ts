@@ -1,9 +1,12 @@
-import type { UiServerMessage } from '../../protocol/index.ts';
+import type { Conversation, MessageChunk, UiServerMessage } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Change, Store } from '../store/store.ts';
 
 /** What a watcher of a conversation is told. */
-export type ConversationEvent = Extract<UiServerMessage, { type: 'message-upsert' | 'conversation-deleted' }>;
+export type ConversationEvent = Extract<
+  UiServerMessage,
+  { type: 'message-upsert' | 'message-chunk' | 'conversation-updated' | 'conversation-deleted' }
+>;
 export type ConversationListener = (event: ConversationEvent) => void;
 
 export type ConversationHub = {
@@ -11,6 +14,10 @@ export type ConversationHub = {
   subscribe(ownerId: string, conversationId: string, listener: ConversationListener): () => void;
   /** Sends the changed message, as it is now, to everyone watching its conversation. */
   publish(change: Change): void;
+  /** Sends a piece of a reply being written to everyone watching its conversation. */
+  publishChunk(ownerId: string, chunk: MessageChunk): void;
+  /** Tells everyone watching the conversation that it was renamed or switched. */
+  publishUpdated(ownerId: string, conversation: Conversation): void;
   /** Tells everyone watching the conversation that it is gone, and ends their subscriptions. */
   publishDeleted(ownerId: string, conversationId: string): void;
   /** Resolves once every publish started so far has been delivered (for orderly shutdown and tests). */
@@ -53,6 +60,14 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
         .catch((error: unknown) => logger.error({ err: error, change }, 'could not deliver a conversation change'))
         .finally(() => pending.delete(delivery));
       pending.add(delivery);
+    },
+    publishChunk(ownerId, chunk) {
+      for (const listener of listeners.get(key(ownerId, chunk.conversationId)) ?? []) listener(chunk);
+    },
+    publishUpdated(ownerId, conversation) {
+      for (const listener of listeners.get(key(ownerId, conversation.id)) ?? []) {
+        listener({ type: 'conversation-updated', conversationId: conversation.id, conversation });
+      }
     },
     publishDeleted(ownerId, conversationId) {
       const id = key(ownerId, conversationId);

@@ -5,12 +5,15 @@ import { DEFAULT_PAGE_SIZE, PROTOCOL_VERSION, UiClientMessageSchema, type UiServ
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, closeAllClients, keepAlive, parseJsonFrame, sendError, sendJson } from '../net/web-socket.ts';
 import type { Store } from '../store/store.ts';
+import type { RetainedReply } from '../assistant/reply-streams.ts';
 import type { ConversationEvent, ConversationHub } from './conversation-hub.ts';
 
 export type UiGatewayOptions = {
   store: Store;
   hub: ConversationHub;
   logger: Logger;
+  /** The replies being written in a conversation, so a tab that subscribes mid-reply gets them whole. */
+  retainedReplies(ownerId: string, conversationId: string): RetainedReply[];
   /** The user a connection acts for, or null to refuse it. */
   authenticate(request: IncomingMessage): string | null;
   /** Origins allowed besides the server's own host, e.g. PUBLIC_URL behind a proxy. */
@@ -67,13 +70,19 @@ export function createUiGateway(options: UiGatewayOptions) {
       }
       let snapshotSeq: number | undefined;
       const held: ConversationEvent[] = [];
-      const unsubscribe = hub.subscribe(ownerId, conversationId, (event) => {
-        if (snapshotSeq === undefined) {
-          held.push(event);
-          return;
+      /** Chunks already sent per reply: a chunk arrives both live and in the retained list, and goes once. */
+      const chunksSent = new Map<string, number>();
+      const deliver = (event: ConversationEvent) => {
+        if (event.type === 'message-chunk') {
+          if (event.seq < (chunksSent.get(event.messageId) ?? 0)) return;
+          chunksSent.set(event.messageId, event.seq + 1);
         }
         if (event.type === 'conversation-deleted') subscriptions.delete(conversationId);
         send(event);
+      };
+      const unsubscribe = hub.subscribe(ownerId, conversationId, (event) => {
+        if (snapshotSeq === undefined) held.push(event);
+        else deliver(event);
       });
       subscriptions.set(conversationId, unsubscribe);
       const snapshot = await store.conversations.snapshot(ownerId, conversationId, { limit: options.snapshotMessages ?? DEFAULT_PAGE_SIZE });
@@ -86,9 +95,13 @@ export function createUiGateway(options: UiGatewayOptions) {
       }
       send({ type: 'conversation-snapshot', conversationId, seq: snapshot.seq, messages: snapshot.messages, hasOlder: snapshot.hasOlder });
       snapshotSeq = snapshot.seq;
+      // Replies being written are sent whole, from their first chunk, then live.
+      for (const reply of options.retainedReplies(ownerId, conversationId)) {
+        reply.chunks.forEach((chunk, seq) => deliver({ type: 'message-chunk', conversationId, messageId: reply.messageId, seq, chunk }));
+      }
       for (const event of held) {
-        if (event.type === 'conversation-deleted') subscriptions.delete(conversationId);
-        if (event.type === 'conversation-deleted' || event.seq > snapshot.seq) send(event);
+        if (event.type === 'message-upsert' && event.seq <= snapshot.seq) continue;
+        deliver(event);
       }
     }
 

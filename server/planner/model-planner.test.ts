@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Step } from '../../protocol/index.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../../test/harness/fake-openai-server.ts';
 import { loadPrompt } from '../prompts/load-prompt.ts';
-import { createLanguageModel } from './language-model.ts';
+import { createModels } from '../models/create-models.ts';
+import { testLlmConfig } from '../../test/harness/llm-config.ts';
 import { createModelPlanner, type ModelPlanner } from './model-planner.ts';
 
 const STEPS: Step[] = [
@@ -17,12 +18,8 @@ describe('the model planner, through the OpenAI provider over HTTP', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAiServer();
-    planner = createModelPlanner({
-      model: createLanguageModel({ baseUrl: fake.baseUrl, model: 'fake-planner' }),
-      modelName: 'fake-planner',
-      prompt: await loadPrompt('planner'),
-      timeoutMs: 10_000,
-    });
+    const models = createModels(testLlmConfig(fake.baseUrl));
+    planner = createModelPlanner({ handle: models.planner, prompt: await loadPrompt('planner'), call: models.call });
   });
   afterAll(() => fake.close());
 
@@ -30,12 +27,13 @@ describe('the model planner, through the OpenAI provider over HTTP', () => {
     fake.answer({ content: JSON.stringify({ reply: 'I will sign in to the demo.', steps: STEPS }) });
     const prompt = await loadPrompt('planner');
     const result = await planner.plan({ messages: [{ role: 'user', content: 'sign in to the demo as alice' }] });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       kind: 'plan',
       reply: 'I will sign in to the demo.',
       steps: STEPS,
       model: 'fake-planner',
       prompt: { name: 'planner', hash: prompt.hash },
+      call: { model: 'fake-planner', usage: { inputTokens: 100, outputTokens: 50 } },
     });
     expect(prompt.hash).toMatch(/^[0-9a-f]{12}$/);
 
@@ -50,7 +48,7 @@ describe('the model planner, through the OpenAI provider over HTTP', () => {
 
   it('passes on a question when the model plans no steps', async () => {
     fake.answer({ content: JSON.stringify({ reply: 'Which site should I sign in to?', steps: [] }) });
-    expect(await planner.plan({ messages: [{ role: 'user', content: 'sign in for me' }] })).toEqual({
+    expect(await planner.plan({ messages: [{ role: 'user', content: 'sign in for me' }] })).toMatchObject({
       kind: 'reply',
       reply: 'Which site should I sign in to?',
     });

@@ -1,6 +1,7 @@
-import { generateText, Output, type LanguageModel, type ModelMessage } from 'ai';
+import { generateText, Output, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { z } from 'zod';
 import { MAX_PLAN_STEPS, PlanStepsSchema, StepSchema, type Step } from '../../protocol/index.ts';
+import type { ModelHandle, Models } from '../models/create-models.ts';
 import type { Prompt } from '../prompts/load-prompt.ts';
 
 /** What the model must answer: a plan, or (with no steps) a question or a refusal. */
@@ -14,45 +15,50 @@ export const ModelPlanSchema = z.object({
     .describe('The plan, in order. Empty when asking a question or declining.'),
 });
 
-export type ModelPlanResult =
+/** A model call's cost in tokens and time, for metering. */
+export type CallUsage = { model: string; usage: LanguageModelUsage; durationMs: number };
+
+export type ModelPlanResult = (
   | { kind: 'plan'; reply: string; steps: Step[]; model: string; prompt: { name: string; hash: string } }
-  | { kind: 'reply'; reply: string };
+  | { kind: 'reply'; reply: string }
+) & { call: CallUsage };
 
 export type ModelPlanner = {
   /** Plans the last user message of `messages`, reading the ones before it as context. */
-  plan(input: { messages: ModelMessage[] }): Promise<ModelPlanResult>;
+  plan(input: { messages: ModelMessage[]; signal?: AbortSignal }): Promise<ModelPlanResult>;
 };
 
 export type ModelPlannerOptions = {
-  model: LanguageModel;
-  /** Recorded with each plan. */
-  modelName: string;
+  handle: ModelHandle;
   prompt: Prompt;
-  /** Longest a planning call may take, retries included. */
-  timeoutMs: number;
+  /** Timeout and retries for every call. */
+  call: Models['call'];
 };
 
 /** Plans free-form requests with a language model (ARCHITECTURE D8); the command grammar handles the rest. */
-export function createModelPlanner({ model, modelName, prompt, timeoutMs }: ModelPlannerOptions): ModelPlanner {
+export function createModelPlanner({ handle, prompt, call }: ModelPlannerOptions): ModelPlanner {
   return {
-    async plan({ messages }) {
-      const { output } = await generateText({
-        model,
-        system: prompt.text,
+    async plan({ messages, signal }) {
+      const startedAt = performance.now();
+      const { output, usage } = await generateText({
+        model: handle.model,
+        instructions: prompt.text,
         messages,
         output: Output.object({ schema: ModelPlanSchema }),
-        abortSignal: AbortSignal.timeout(timeoutMs),
-        maxRetries: 1,
+        ...call,
+        ...(signal && { abortSignal: signal }),
         // Steps have optional fields, which OpenAI's strict mode forbids; zod checks the answer instead.
-        providerOptions: { openai: { strictJsonSchema: false } },
+        providerOptions: { openai: { ...call.providerOptions.openai, strictJsonSchema: false } },
       });
-      if (output.steps.length === 0) return { kind: 'reply', reply: output.reply };
+      const used: CallUsage = { model: handle.name, usage, durationMs: performance.now() - startedAt };
+      if (output.steps.length === 0) return { kind: 'reply', reply: output.reply, call: used };
       return {
         kind: 'plan',
         reply: output.reply,
         steps: PlanStepsSchema.parse(output.steps),
-        model: modelName,
+        model: handle.name,
         prompt: { name: prompt.name, hash: prompt.hash },
+        call: used,
       };
     },
   };

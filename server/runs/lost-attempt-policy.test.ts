@@ -7,7 +7,7 @@ import { decideLostAttempt, isSafeToRetry } from './lost-attempt-policy.ts';
 const OPTIONS = { reconnectGraceMs: 15_000, maxDurationMs: 900_000 };
 
 function lost(steps: Step[], states: StepState['status'][], options: { attempt?: number; maxAttempts?: number; reason?: LostReason } = {}) {
-  const plan: PlanView = { id: randomUUID(), source: 'api', steps, createdAt: new Date().toISOString() };
+  const plan: PlanView = { id: randomUUID(), source: 'api', status: 'approved', version: 1, steps, createdAt: new Date().toISOString() };
   const run: RunView = {
     id: randomUUID(),
     conversationId: randomUUID(),

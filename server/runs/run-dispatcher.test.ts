@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerToRunnerMessage, Step } from '../../protocol/index.ts';
 import { createLogger } from '../logger.ts';
 import { openPostgresStore } from '../store/postgres/open-postgres-store.ts';
-import type { FinishedRun, Store } from '../store/store.ts';
+import { textParts, type FinishedRun, type Store } from '../store/store.ts';
 import { createTestDatabase, type TestDatabase } from '../store/testing/test-database.ts';
 import { createGrowingList } from '../../test/harness/growing-list.ts';
 import { createRunDispatcher, type RunDispatcher, type RunDispatcherOptions, type RunnerSession } from './run-dispatcher.ts';
@@ -105,7 +105,7 @@ describe('run dispatcher', () => {
     const ids: string[] = [];
     for (let index = 0; index < count; index++) {
       const result = await store.messages.appendAssistant(ownerId, conversation.id, {
-        text: 'run',
+        parts: textParts('run'),
         plan: { source: 'api', steps },
         run: { maxAttempts: 2, maxQueued: 100 },
       });

@@ -1,7 +1,9 @@
 import type {
   ChatMessage,
+  ChatMessagePart,
   Conversation,
   ErrorInfo,
+  MessageStatus,
   PlanView,
   RunView,
   Step,
@@ -26,10 +28,22 @@ export type NewPlan = {
   /** The model that made the plan, for source `model`. */
   model?: string;
   prompt?: { name: string; hash: string };
+  /** Default `approved`; a plan the assistant proposes waits as `proposed`. */
+  status?: 'proposed' | 'approved';
 };
 
+/** What a message says, as stored: text, reasoning, tool calls. Its plan and run are attached by reference. */
+export type StoredPart = Extract<ChatMessagePart, { type: 'text' | 'reasoning' } | { toolCallId: string }>;
+
+export type PromptRef = { name: string; hash: string };
+
 export type NewAssistantMessage = {
-  text: string;
+  parts: StoredPart[];
+  /** Default `complete`; a reply about to stream starts as `streaming`, for `streamLeaseMs` unless renewed. */
+  status?: MessageStatus;
+  streamLeaseMs?: number;
+  /** The prompt file a model reply is written with. */
+  prompt?: PromptRef;
   /** Attach a new plan to the message, or an existing plan of this conversation by id (to run it again). */
   plan?: NewPlan | { id: string };
   /**
@@ -68,7 +82,9 @@ export interface UserRepository {
 
 export interface ConversationRepository {
   /** Without a title, the first message the person writes becomes the title. */
-  create(ownerId: string, input: { title?: string }): Promise<Conversation>;
+  create(ownerId: string, input: { title?: string; autoRun?: boolean }): Promise<Conversation>;
+  /** Renames it or switches auto-run; null if the owner has no such conversation. */
+  update(ownerId: string, conversationId: string, input: { title?: string; autoRun?: boolean }): Promise<Conversation | null>;
   /** Newest activity first, `limit` at a time; pass `nextCursor` back as `cursor` for the next page. */
   list(ownerId: string, page: { limit: number; cursor?: string }): Promise<ConversationPage>;
   get(ownerId: string, conversationId: string): Promise<Conversation | null>;
@@ -102,10 +118,25 @@ export interface MessageRepository {
   get(ownerId: string, messageId: string): Promise<ChatMessage | null>;
   /** The `limit` messages just before message `before` (default: the newest), oldest first. Null if there is no such conversation. */
   page(ownerId: string, conversationId: string, page: { before?: string; limit: number }): Promise<MessagePage | null>;
+  /**
+   * Rewrites what an assistant message says and its status: a reply that finished streaming,
+   * was stopped or failed. Null if the owner has no such message.
+   */
+  update(
+    ownerId: string,
+    messageId: string,
+    input: { parts: StoredPart[]; status: MessageStatus; error?: ErrorInfo },
+  ): Promise<Change | null>;
+  /** The server is still writing these replies: they stay `streaming` for `leaseMs` more. */
+  renewStreams(messageIds: string[], leaseMs: number): Promise<void>;
+  /** Marks as failed every reply still `streaming` whose lease ran out (the server writing it stopped). */
+  failAbandonedStreams(error: ErrorInfo): Promise<Change[]>;
 }
 
 export interface RunRepository {
   get(ownerId: string, runId: string): Promise<{ run: RunView; plan: PlanView } | null>;
+  /** The newest runs of a conversation, newest first. */
+  list(ownerId: string, conversationId: string, limit: number): Promise<{ run: RunView; plan: PlanView }[]>;
   /**
    * Cancels a queued or running run. Returns the run as it is now (unchanged if it had
    * already ended) and, if a runner was executing it, which one, so it can be told to stop.
@@ -116,8 +147,48 @@ export interface RunRepository {
   ): Promise<{ run: RunView; plan: PlanView; change?: Change; runnerId?: string; attempt?: number } | null>;
 }
 
+/** What asking to change a plan did: it changed, it is not in a state that allows it, or too many runs wait. */
+export type PlanChange =
+  | { status: 'changed'; plan: PlanView; change: Change }
+  | { status: 'refused'; plan: PlanView }
+  | { status: 'too-many-runs'; queued: number };
+
 export interface PlanRepository {
-  get(ownerId: string, planId: string): Promise<PlanView & { conversationId: string } | null>;
+  get(ownerId: string, planId: string): Promise<(PlanView & { conversationId: string; messageId?: string }) | null>;
+  /** Attaches a new plan to an assistant message that has none (the assistant proposed it while writing). */
+  attach(ownerId: string, messageId: string, plan: NewPlan): Promise<{ plan: PlanView; change: Change } | null>;
+  /** Replaces a proposed plan's steps with a new version of it, shown in the same message. */
+  edit(ownerId: string, planId: string, steps: Step[]): Promise<PlanChange | null>;
+  /** A proposed plan is set aside. */
+  discard(ownerId: string, planId: string): Promise<PlanChange | null>;
+  /** A proposed plan is approved and a run of it queued, shown in the plan's message. */
+  approve(ownerId: string, planId: string, run: { maxAttempts: number; maxQueued: number }): Promise<(PlanChange & { runId?: string }) | null>;
+}
+
+export type ModelCallPurpose = 'chat' | 'plan' | 'summary' | 'browser-step';
+
+/** One call to a language model, for usage, cost and budgets. */
+export type ModelCall = {
+  ownerId: string;
+  conversationId?: string;
+  messageId?: string;
+  planId?: string;
+  runId?: string;
+  stepIndex?: number;
+  purpose: ModelCallPurpose;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd?: number;
+  durationMs: number;
+};
+
+export interface UsageRepository {
+  record(call: ModelCall): Promise<void>;
+  /** Tokens (input and output) an owner's model calls used since `since`. */
+  tokensSince(ownerId: string, since: Date): Promise<number>;
+  /** Tokens a run's model calls used. */
+  tokensOfRun(ownerId: string, runId: string): Promise<number>;
 }
 
 export interface ArtifactRepository {
@@ -199,9 +270,15 @@ export interface Store {
   messages: MessageRepository;
   runs: RunRepository;
   plans: PlanRepository;
+  usage: UsageRepository;
   artifacts: ArtifactRepository;
   queue: RunQueue;
   /** Resolves when the database answers; for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The parts of a message that says only `text`. */
+export function textParts(text: string): StoredPart[] {
+  return [{ type: 'text', text }];
 }

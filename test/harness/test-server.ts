@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSkipperServer, type SkipperServer } from '../../server/create-skipper-server.ts';
 import { createLogger } from '../../server/logger.ts';
-import type { ModelPlanner } from '../../server/planner/model-planner.ts';
+import type { LlmConfig } from '../../server/config.ts';
 import { openPostgresStore } from '../../server/store/postgres/open-postgres-store.ts';
 import type { Store } from '../../server/store/store.ts';
 import type { TestDatabase } from '../../server/store/testing/test-database.ts';
@@ -26,7 +26,8 @@ export type TestServerOptions = {
   token?: string;
   /** Listen on this port (to restart a server where its clients expect it); default any free one. */
   port?: number;
-  planner?: ModelPlanner;
+  /** A language model (see llmConfigFor in fake-openai-server.ts); without one, only commands are understood. */
+  llm?: LlmConfig;
   /** Default 10 s, like production. */
   helloTimeoutMs?: number;
   /** Default 30 s, like production. */
@@ -58,7 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = await createSkipperServer({
     store,
     ...(options.uiDir && { uiDir: options.uiDir }),
-    ...(options.planner && { planner: options.planner }),
+    ...(options.llm && { llm: options.llm }),
     ...(options.helloTimeoutMs && { helloTimeoutMs: options.helloTimeoutMs }),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
     config: {

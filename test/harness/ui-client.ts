@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   UiServerMessageSchema,
   type ChatMessage,
+  type MessageChunk,
   type RunView,
   type UiServerMessage,
 } from '../../protocol/index.ts';
@@ -19,6 +20,10 @@ export type UiClient = {
   subscribe(conversationId: string): Promise<Extract<UiServerMessage, { type: 'conversation-snapshot' }>>;
   /** Resolves when the run reaches a state matching `predicate`, as seen through the socket. */
   waitForRun(runId: string, predicate: (run: RunView) => boolean, timeoutMs?: number): Promise<RunView>;
+  /** Resolves with the first version of a message (from a snapshot or an upsert) matching `predicate`. */
+  waitForMessage(predicate: (message: ChatMessage) => boolean, timeoutMs?: number): Promise<ChatMessage>;
+  /** The `message-chunk` frames received for a message, in arrival order. */
+  chunksOf(messageId: string): MessageChunk[];
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
 };
@@ -73,6 +78,12 @@ export async function connectUi(baseUrl: string, options: { origin?: string; hel
           .find((run) => run?.id === runId && predicate(run));
       return matching(await waitFor((message) => matching(message) !== undefined, timeoutMs))!;
     },
+    async waitForMessage(predicate, timeoutMs) {
+      const matching = (message: UiServerMessage) => chatMessagesIn(message).find(predicate);
+      return matching(await waitFor((message) => matching(message) !== undefined, timeoutMs))!;
+    },
+    chunksOf: (messageId) =>
+      received.items.flatMap((message) => (message.type === 'message-chunk' && message.messageId === messageId ? [message] : [])),
     closed,
     close: () => socket.close(),
   };

@@ -6,18 +6,25 @@ type ComposerProps = {
   onChange(text: string): void;
   onSend(text: string): void;
   sending: boolean;
+  /** A reply in this conversation is being written: the send button becomes Stop. */
+  replying: boolean;
+  onStop(): void;
+  stopping: boolean;
   /** Why the composer cannot be used right now, e.g. the conversation does not exist. */
   disabledReason: string | null;
   error: string | null;
   inputRef: Ref<HTMLTextAreaElement>;
 };
 
-/** Enter sends, Shift+Enter starts a new line. The text stays in the box until the server has it. */
-export function Composer({ value, onChange, onSend, sending, disabledReason, error, inputRef }: ComposerProps) {
+/**
+ * Enter sends, Shift+Enter starts a new line. The text stays in the box until the server has it.
+ * While skipper writes a reply, the box can be typed in but not sent, and Stop ends the reply.
+ */
+export function Composer({ value, onChange, onSend, sending, replying, onStop, stopping, disabledReason, error, inputRef }: ComposerProps) {
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
-  const canSend = !sending && disabledReason === null && value.trim() !== '';
+  const canSend = !sending && !replying && disabledReason === null && value.trim() !== '';
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -54,16 +61,25 @@ export function Composer({ value, onChange, onSend, sending, disabledReason, err
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={handleKeyDown}
         />
-        <button type="submit" className="button composer-send" data-testid="composer-send" disabled={!canSend}>
-          {sending ? 'Sending…' : 'Send'}
-        </button>
+        {replying ? (
+          <button type="button" className="button composer-send composer-stop" data-testid="composer-stop" disabled={stopping} onClick={onStop}>
+            {stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        ) : (
+          <button type="submit" className="button composer-send" data-testid="composer-send" disabled={!canSend}>
+            {sending ? 'Sending…' : 'Send'}
+          </button>
+        )}
       </div>
       <p id={hintId} className="composer-hint">
-        {disabledReason ?? (
-          <>
-            <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
-          </>
-        )}
+        {disabledReason ??
+          (replying ? (
+            'skipper is writing a reply. Stop ends it and keeps what it wrote.'
+          ) : (
+            <>
+              <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+            </>
+          ))}
       </p>
       {error && (
         <p id={errorId} className="inline-error" role="alert">

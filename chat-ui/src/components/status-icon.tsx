@@ -44,6 +44,7 @@ function shape(status: StepStatus | CardStatus) {
         </g>
       );
     case 'skipped':
+    case 'superseded':
       return (
         <g fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
           <circle cx="10" cy="10" r="7" strokeDasharray="2.5 2.5" />
@@ -51,6 +52,7 @@ function shape(status: StepStatus | CardStatus) {
         </g>
       );
     case 'cancelled':
+    case 'discarded':
       return (
         <g fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
           <circle cx="10" cy="10" r="7" />

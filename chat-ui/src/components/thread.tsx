@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage, PlanView } from '../../../protocol/index.ts';
 import type { LoadStatus } from '../conversation-state.ts';
+import type { StreamedParts } from '../message-parts.ts';
 import type { OlderMessages } from '../use-older-messages.ts';
+import type { PlanActions } from '../use-plan-actions.ts';
 import { useReadingPlace } from '../use-reading-place.ts';
 import { MessageView } from './message-view.tsx';
 import { RequestButton } from './request-button.tsx';
@@ -10,6 +12,8 @@ import type { LightboxImage } from './screenshot-lightbox.tsx';
 
 type ThreadProps = {
   messages: readonly ChatMessage[];
+  /** What replies being written have said so far, by message id. */
+  streams: ReadonlyMap<string, StreamedParts>;
   status: LoadStatus;
   problem: string | null;
   /** Whether the conversation has messages older than those shown. */
@@ -19,8 +23,7 @@ type ThreadProps = {
   planning: boolean;
   onRetry(): void;
   onStartNew(): void;
-  onCancelRun(runId: string): Promise<void>;
-  onRunPlan(planId: string): Promise<void>;
+  actions: PlanActions;
 };
 
 /** Distance from the bottom, in pixels, within which the thread follows new content. */
@@ -28,7 +31,7 @@ const FOLLOW_THRESHOLD_PX = 80;
 /** Distance from the top, in pixels, within which scrolling up loads older messages. */
 const LOAD_OLDER_THRESHOLD_PX = 200;
 
-export function Thread({ messages, status, problem, hasOlder, older, planning, onRetry, onStartNew, onCancelRun, onRunPlan }: ThreadProps) {
+export function Thread({ messages, streams, status, problem, hasOlder, older, planning, onRetry, onStartNew, actions }: ThreadProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -66,12 +69,15 @@ export function Thread({ messages, status, problem, hasOlder, older, planning, o
   }, [planning, followToEnd]);
 
   // So is running a plan again: its new run appears at the end.
-  const runPlan = useCallback(
-    async (planId: string) => {
-      await onRunPlan(planId);
-      followToEnd();
-    },
-    [onRunPlan, followToEnd],
+  const cardActions = useMemo(
+    (): PlanActions => ({
+      ...actions,
+      async runPlan(planId) {
+        await actions.runPlan(planId);
+        followToEnd();
+      },
+    }),
+    [actions, followToEnd],
   );
 
   function loadOlder() {
@@ -134,9 +140,9 @@ export function Thread({ messages, status, problem, hasOlder, older, planning, o
               <MessageView
                 key={message.id}
                 message={message}
+                streamed={streams.get(message.id)}
                 plansById={plansById}
-                onCancelRun={onCancelRun}
-                onRunPlan={runPlan}
+                actions={cardActions}
                 onOpenScreenshot={setLightbox}
               />
             ))}

@@ -5,6 +5,7 @@ import {
   DEFAULT_PAGE_SIZE,
   MessagePageQuerySchema,
   PostMessageBodySchema,
+  UpdateConversationBodySchema,
   type ConversationDetailResponse,
   type ConversationListResponse,
   type ConversationResponse,
@@ -15,10 +16,9 @@ import type { ChatService } from '../../chat/chat-service.ts';
 import { SkipperError } from '../../errors/skipper-error.ts';
 import type { Store } from '../../store/store.ts';
 import { ownerOf } from '../owner.ts';
-import { requestContext } from '../request-context.ts';
 import { parseBody, parseId, parseQuery } from '../validate.ts';
 
-export function conversationRoutes({ store, chat, publicUrl }: { store: Store; chat: ChatService; publicUrl?: string }): Router {
+export function conversationRoutes({ store, chat }: { store: Store; chat: ChatService }): Router {
   const router = Router();
 
   router.get('/', async (request, response) => {
@@ -44,6 +44,12 @@ export function conversationRoutes({ store, chat, publicUrl }: { store: Store; c
     response.json({ conversation, ...thread } satisfies ConversationDetailResponse);
   });
 
+  router.patch('/:conversationId', async (request, response) => {
+    const body = parseBody(UpdateConversationBodySchema, request.body);
+    const conversation = await chat.updateConversation(ownerOf(response), parseId(request.params.conversationId, 'conversation'), body);
+    response.json({ conversation } satisfies ConversationResponse);
+  });
+
   router.delete('/:conversationId', async (request, response) => {
     await chat.deleteConversation(ownerOf(response), parseId(request.params.conversationId, 'conversation'));
     response.status(204).end();
@@ -60,7 +66,7 @@ export function conversationRoutes({ store, chat, publicUrl }: { store: Store; c
   router.post('/:conversationId/messages', async (request, response) => {
     const conversationId = parseId(request.params.conversationId, 'conversation');
     const body = parseBody(PostMessageBodySchema, request.body);
-    const messages = await chat.postMessage(ownerOf(response), conversationId, body, requestContext(request, publicUrl));
+    const messages = await chat.postMessage(ownerOf(response), conversationId, body);
     response.status(201).json({ messages } satisfies MessagesResponse);
   });
 

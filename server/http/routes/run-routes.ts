@@ -5,17 +5,16 @@ import { SkipperError } from '../../errors/skipper-error.ts';
 import type { RunService } from '../../runs/run-service.ts';
 import type { Store } from '../../store/store.ts';
 import { ownerOf } from '../owner.ts';
-import { requestContext } from '../request-context.ts';
 import { parseBody, parseId } from '../validate.ts';
 
-export type RunRoutesOptions = { store: Store; chat: ChatService; runs: RunService; publicUrl?: string };
+export type RunRoutesOptions = { store: Store; chat: ChatService; runs: RunService };
 
-export function runRoutes({ store, chat, runs, publicUrl }: RunRoutesOptions): Router {
+export function runRoutes({ store, chat, runs }: RunRoutesOptions): Router {
   const router = Router();
 
   router.post('/', async (request, response) => {
     const body = parseBody(CreateRunBodySchema, request.body);
-    const created = await chat.createRun(ownerOf(response), body, requestContext(request, publicUrl));
+    const created = await chat.createRun(ownerOf(response), body);
     response.status(201).json(created satisfies CreatedRunResponse);
   });
 

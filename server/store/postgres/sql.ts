@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Change } from '../store.ts';
 
@@ -49,6 +50,38 @@ export async function recordRunChange(
   const { rows } = await client.query<{ id: string }>('SELECT id FROM messages WHERE run_id = $1 AND owner_id = $2', [runId, ownerId]);
   if (seq === null || !rows[0]) throw new Error(`run ${runId} has no conversation message`);
   return { ownerId, conversationId, seq, messageId: rows[0].id };
+}
+
+/** Records a change to one message: bumps the conversation's seq. */
+export async function recordMessageChange(client: Queryable, ownerId: string, conversationId: string, messageId: string): Promise<Change> {
+  const seq = await bumpConversationSeq(client, ownerId, conversationId);
+  if (seq === null) throw new Error(`conversation ${conversationId} is gone`);
+  return { ownerId, conversationId, seq, messageId };
+}
+
+/**
+ * How many runs the owner has waiting, counted under a lock on the owner's row, so two
+ * writers cannot both pass a cap. NO KEY UPDATE, because it must not conflict with the
+ * key-share locks that foreign keys to users take.
+ */
+export async function countQueuedRuns(client: Queryable, ownerId: string): Promise<number> {
+  await client.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [ownerId]);
+  const { rows } = await client.query<{ queued: number }>(
+    `SELECT count(*)::integer AS queued FROM runs WHERE owner_id = $1 AND status = 'queued'`,
+    [ownerId],
+  );
+  return rows[0]!.queued;
+}
+
+/** Queues a run of a plan; returns its id. */
+export async function insertRun(client: Queryable, ownerId: string, conversationId: string, planId: string, maxAttempts: number): Promise<string> {
+  const runId = randomUUID();
+  await client.query(
+    `INSERT INTO runs (id, owner_id, conversation_id, plan_id, status, max_attempts)
+     VALUES ($1, $2, $3, $4, 'queued', $5)`,
+    [runId, ownerId, conversationId, planId, maxAttempts],
+  );
+  return runId;
 }
 
 /** Locks the conversation row for the rest of the transaction; false if it is not this owner's. */

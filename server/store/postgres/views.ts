@@ -3,20 +3,27 @@ import type {
   ChatMessage,
   ChatMessagePart,
   ErrorInfo,
+  MessageStatus,
   PlanView,
   RunView,
   Step,
   StepOutput,
   StepState,
+  Usage,
 } from '../../../protocol/index.ts';
+import type { StoredPart } from '../store.ts';
 import type { Queryable } from './sql.ts';
 
-// Rows -> the wire views (protocol/). A message is stored flat (text, plan_id, run_id)
-// and served as a UIMessage whose data parts carry the plan and the run's current state.
+// Rows -> the wire views (protocol/). A message is stored as its parts (text, reasoning, tool
+// calls) with its plan and run by reference, and served as a UIMessage whose data parts carry
+// the plan and the run's current state.
 
 type PlanRow = {
   id: string;
   source: PlanView['source'];
+  status: PlanView['status'];
+  version: number;
+  previous_version_id: string | null;
   steps: Step[];
   model: string | null;
   prompt_name: string | null;
@@ -58,7 +65,11 @@ type StepRow = {
 export type MessageRow = {
   id: string;
   role: ChatMessage['role'];
-  text: string;
+  parts: StoredPart[];
+  status: MessageStatus;
+  error: ErrorInfo | null;
+  prompt_name: string | null;
+  prompt_hash: string | null;
   plan_id: string | null;
   run_id: string | null;
   created_at: Date;
@@ -95,18 +106,50 @@ export async function loadRuns(db: Queryable, ownerId: string, runIds: string[])
 export async function loadPlans(db: Queryable, ownerId: string, planIds: string[]): Promise<Map<string, PlanView>> {
   if (planIds.length === 0) return new Map();
   const { rows } = await db.query<PlanRow>('SELECT * FROM plans WHERE owner_id = $1 AND id = ANY($2)', [ownerId, planIds]);
-  return new Map(rows.map((row) => [row.id, toPlanView(row)]));
+  const usage = await loadUsage(db, ownerId, 'plan_id', planIds);
+  return new Map(rows.map((row) => [row.id, toPlanView(row, usage.get(row.id))]));
 }
 
-function toPlanView(row: PlanRow): PlanView {
+function toPlanView(row: PlanRow, usage: Usage | undefined): PlanView {
   return {
     id: row.id,
     source: row.source,
+    status: row.status,
+    version: row.version,
+    ...(row.previous_version_id && { previousVersionId: row.previous_version_id }),
     steps: row.steps,
     ...(row.model && { model: row.model }),
     ...(row.prompt_name && row.prompt_hash && { prompt: { name: row.prompt_name, hash: row.prompt_hash } }),
+    ...(usage && { usage }),
     createdAt: row.created_at.toISOString(),
   };
+}
+
+type UsageRow = { key: string; models: string; input_tokens: number; output_tokens: number; cost_usd: string | null; unpriced: number; calls: number };
+
+/** What the model calls behind each message, plan or run used, by id. */
+export async function loadUsage(db: Queryable, ownerId: string, column: 'message_id' | 'plan_id' | 'run_id', ids: string[]): Promise<Map<string, Usage>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<UsageRow>(
+    `SELECT ${column} AS key, string_agg(DISTINCT model, ', ' ORDER BY model) AS models,
+            sum(input_tokens)::integer AS input_tokens, sum(output_tokens)::integer AS output_tokens,
+            sum(cost_usd)::text AS cost_usd, count(*) FILTER (WHERE cost_usd IS NULL)::integer AS unpriced, count(*)::integer AS calls
+     FROM model_calls WHERE owner_id = $1 AND ${column} = ANY($2) GROUP BY ${column}`,
+    [ownerId, ids],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.key,
+      {
+        model: row.models,
+        inputTokens: row.input_tokens,
+        outputTokens: row.output_tokens,
+        // A cost is only shown when every call had a price: a partial sum would mislead.
+        ...(row.unpriced === 0 && row.cost_usd !== null && { costUsd: Number(row.cost_usd) }),
+        calls: row.calls,
+      },
+    ]),
+  );
 }
 
 function toRunView(run: RunRow, plan: PlanView, attemptRows: AttemptRow[], stepRows: StepRow[]): RunView {
@@ -162,16 +205,29 @@ export async function toChatMessages(db: Queryable, ownerId: string, rows: Messa
   const plans = await loadPlans(
     db,
     ownerId,
-    rows.flatMap((row) => (row.plan_id && !row.run_id ? [row.plan_id] : [])),
+    rows.flatMap((row) => (row.plan_id ? [row.plan_id] : [])),
   );
+  const usage = await loadUsage(db, ownerId, 'message_id', rows.map((row) => row.id));
   return rows.map((row) => {
-    const parts: ChatMessagePart[] = [];
-    if (row.text) parts.push({ type: 'text', text: row.text });
+    const parts: ChatMessagePart[] = [...row.parts];
     const run = row.run_id ? runs.get(row.run_id) : undefined;
-    const plan = run?.plan ?? (row.plan_id ? plans.get(row.plan_id) : undefined);
+    // The message shows its current plan; a run shows the version it ran.
+    const plan = row.plan_id ? (plans.get(row.plan_id) ?? run?.plan) : run?.plan;
     if (plan) parts.push({ type: 'data-plan', id: plan.id, data: plan });
     if (run) parts.push({ type: 'data-run', id: run.run.id, data: run.run });
-    return { id: row.id, role: row.role, parts, metadata: { createdAt: row.created_at.toISOString() } };
+    const messageUsage = usage.get(row.id);
+    return {
+      id: row.id,
+      role: row.role,
+      parts,
+      metadata: {
+        createdAt: row.created_at.toISOString(),
+        status: row.status,
+        ...(row.error && { error: row.error }),
+        ...(messageUsage && { usage: messageUsage }),
+        ...(row.prompt_name && row.prompt_hash && { prompt: { name: row.prompt_name, hash: row.prompt_hash } }),
+      },
+    };
   });
 }
 

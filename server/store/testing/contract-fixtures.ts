@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage, RunView, Step } from '../../../protocol/index.ts';
-import type { AppendAssistantResult, Store } from '../store.ts';
+import { textParts, type AppendAssistantResult, type Store } from '../store.ts';
 
 export const STEPS: Step[] = [
   { type: 'goto', url: 'http://127.0.0.1:9/login' },
@@ -33,7 +33,7 @@ export function fixtures(store: Store) {
     const conversationId = options.conversationId ?? (await store.conversations.create(ownerId, {})).id;
     const result = appended(
       await store.messages.appendAssistant(ownerId, conversationId, {
-        text: 'Running it.',
+        parts: textParts('Running it.'),
         plan: { source: 'grammar', steps: options.steps ?? STEPS },
         run: { ...RUN_LIMITS, maxAttempts: options.maxAttempts ?? 2 },
       }),

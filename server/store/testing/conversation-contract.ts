@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { Store } from '../store.ts';
+import { textParts, type Store } from '../store.ts';
 import { appended, fixtures, runPart, RUN_LIMITS, STEPS } from './contract-fixtures.ts';
 
 /** Users, conversations and messages: what every Store adapter must do with them. */
@@ -24,7 +24,7 @@ export function conversationContract(open: () => Store) {
     expect(conversation.title).toBeNull();
     await store().messages.appendUser(owner, conversation.id, { text: 'open the pricing page\nand more' });
     await store().messages.appendUser(owner, conversation.id, { text: 'second' });
-    await store().messages.appendAssistant(owner, conversation.id, { text: 'A reply.' });
+    await store().messages.appendAssistant(owner, conversation.id, { parts: textParts('A reply.') });
     expect((await store().conversations.get(owner, conversation.id))?.title).toBe('open the pricing page');
     const thread = await store().conversations.snapshot(owner, conversation.id, { limit: 50 });
     expect(thread?.messages.map((message) => [message.role, message.parts])).toEqual([
@@ -85,11 +85,11 @@ export function conversationContract(open: () => Store) {
     expect(retry?.duplicate).toBe(true);
     expect(retry?.message.id).toBe(first?.message.id);
     // Not a reply: a message written after it that does not answer it.
-    await store().messages.appendAssistant(owner, conversation.id, { text: 'an aside' });
+    await store().messages.appendAssistant(owner, conversation.id, { parts: textParts('an aside') });
     expect(await store().messages.replyTo(owner, first!.message.id)).toBeNull();
 
     const replies = await Promise.all(
-      [1, 2, 3].map((n) => store().messages.appendAssistant(owner, conversation.id, { text: `hello ${n}`, replyTo: first!.message.id })),
+      [1, 2, 3].map((n) => store().messages.appendAssistant(owner, conversation.id, { parts: textParts(`hello ${n}`), replyTo: first!.message.id })),
     );
     const written = replies.filter((result) => result?.status === 'appended');
     expect(written).toHaveLength(1);
@@ -118,11 +118,11 @@ export function conversationContract(open: () => Store) {
     const planId = (await store().messages.get(owner, messageId))!.parts.find((part) => part.type === 'data-plan')!.id;
     expect(await store().plans.get(owner, planId)).toMatchObject({ id: planId, conversationId, steps: STEPS });
     const again = appended(
-      await store().messages.appendAssistant(owner, conversationId, { text: 'Again.', plan: { id: planId }, run: RUN_LIMITS }),
+      await store().messages.appendAssistant(owner, conversationId, { parts: textParts('Again.'), plan: { id: planId }, run: RUN_LIMITS }),
     );
     expect(runPart(again.message)).toMatchObject({ planId, status: 'queued' });
     const elsewhere = await store().conversations.create(owner, {});
-    expect(await store().messages.appendAssistant(owner, elsewhere.id, { text: 'No.', plan: { id: planId }, run: RUN_LIMITS })).toBeNull();
+    expect(await store().messages.appendAssistant(owner, elsewhere.id, { parts: textParts('No.'), plan: { id: planId }, run: RUN_LIMITS })).toBeNull();
   });
 
   it('refuses a run past the owner’s cap on waiting runs, even when they arrive at once', async () => {
@@ -132,7 +132,7 @@ export function conversationContract(open: () => Store) {
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
         store().messages.appendAssistant(owner, index % 2 ? conversation.id : other.id, {
-          text: 'Queued.',
+          parts: textParts('Queued.'),
           plan: { source: 'api', steps: STEPS },
           run: { maxAttempts: 1, maxQueued: 3 },
         }),
@@ -146,7 +146,7 @@ export function conversationContract(open: () => Store) {
     const stranger = await helpers().newOwner();
     const theirs = await store().conversations.create(stranger, {});
     const allowed = await store().messages.appendAssistant(stranger, theirs.id, {
-      text: 'Queued.',
+      parts: textParts('Queued.'),
       plan: { source: 'api', steps: STEPS },
       run: { maxAttempts: 1, maxQueued: 3 },
     });
@@ -159,7 +159,7 @@ export function conversationContract(open: () => Store) {
     const prompt = { name: 'planner', hash: 'abc123def456' };
     const result = appended(
       await store().messages.appendAssistant(owner, conversation.id, {
-        text: 'Planned by a model.',
+        parts: textParts('Planned by a model.'),
         plan: { source: 'model', steps: STEPS, model: 'gpt-test', prompt },
       }),
     );
@@ -209,7 +209,7 @@ export function conversationContract(open: () => Store) {
     expect(await store().messages.page(bob, conversationId, { limit: 50 })).toBeNull();
     expect(await store().messages.replyTo(bob, messageId)).toBeNull();
     expect(await store().messages.appendUser(bob, conversationId, { text: 'intrude' })).toBeNull();
-    expect(await store().messages.appendAssistant(bob, conversationId, { text: 'intrude' })).toBeNull();
+    expect(await store().messages.appendAssistant(bob, conversationId, { parts: textParts('intrude') })).toBeNull();
     expect(await store().runs.get(bob, runId)).toBeNull();
     expect(await store().runs.cancel(bob, runId)).toBeNull();
     expect(await store().plans.get(bob, planId)).toBeNull();

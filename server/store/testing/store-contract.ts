@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../store.ts';
+import { assistantContract } from './assistant-contract.ts';
 import { conversationContract } from './conversation-contract.ts';
 import { runQueueContract } from './run-queue-contract.ts';
 
@@ -20,5 +21,6 @@ export function storeContract({ name, open }: StoreContractOptions) {
 
     describe('users, conversations and messages', () => conversationContract(() => store));
     describe('the run queue', () => runQueueContract(() => store));
+    describe('the assistant', () => assistantContract(() => store));
   });
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../protocol/index.ts';
+import { loadServerConfig } from './config.ts';
+
+const BASE = { RUNNER_TOKEN: 'a-runner-token-of-16+' };
+
+describe('server config', () => {
+  it('has no model without a key or an endpoint', () => {
+    expect(loadServerConfig(BASE).llm).toBeUndefined();
+  });
+
+  it('uses the Responses API on OpenAI and Chat Completions on other servers, one model for every role unless told', () => {
+    expect(loadServerConfig({ ...BASE, OPENAI_API_KEY: 'sk-test' }).llm).toMatchObject({
+      api: 'responses',
+      chatModel: 'gpt-4.1-mini',
+      plannerModel: 'gpt-4.1-mini',
+      browserModel: 'gpt-4.1-mini',
+    });
+    expect(loadServerConfig({ ...BASE, LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'llama3.1', LLM_PLANNER_MODEL: 'qwen3' }).llm).toMatchObject({
+      api: 'chat',
+      chatModel: 'llama3.1',
+      plannerModel: 'qwen3',
+      browserModel: 'llama3.1',
+    });
+  });
+
+  it('reads a price table and names what is wrong with a bad one', () => {
+    expect(loadServerConfig({ ...BASE, OPENAI_API_KEY: 'k', LLM_PRICES: '{"llama3.1":{"input":0,"output":0}}' }).llm?.prices).toEqual({
+      'llama3.1': { input: 0, output: 0 },
+    });
+    for (const prices of ['{not json', '{"m":{"input":-1,"output":0}}', '[1]']) {
+      const error = (() => {
+        try {
+          loadServerConfig({ ...BASE, OPENAI_API_KEY: 'k', LLM_PRICES: prices });
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(ConfigError.isInstance(error) && error.message).toContain('LLM_PRICES');
+    }
+  });
+
+  it('asks for the model name with a custom endpoint', () => {
+    expect(() => loadServerConfig({ ...BASE, LLM_BASE_URL: 'http://127.0.0.1:11434/v1' })).toThrow(/LLM_MODEL/);
+  });
+});
