@@ -1,7 +1,7 @@
 // Entry point of a runner process: connects to SERVER_URL and executes runs in Chromium.
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../protocol/index.ts';
-import { openBrowser } from './browser/open-browser.ts';
+import { openRunnerBrowser } from './browser/open-browser.ts';
 import { BrowserNotFoundError } from './browser/browser-not-found-error.ts';
 import { loadRunnerConfig, type RunnerConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -26,8 +26,8 @@ try {
     name: config.name,
     concurrency: config.concurrency,
     logger,
-    // Without a CDP URL, findChrome (inside openBrowser) checks CHROME_PATH and names what is wrong with it.
-    openBrowser: () => openBrowser({ headless: config.headless, ...(config.cdpUrl && { cdpUrl: config.cdpUrl }) }),
+    // Without a CDP URL, findChrome (inside openRunnerBrowser) checks CHROME_PATH and names what is wrong with it.
+    openBrowser: () => openRunnerBrowser({ headless: config.headless, ...(config.cdpUrl && { cdpUrl: config.cdpUrl }) }),
     onFatal(message) {
       console.error(`skipper runner stopped: ${message}`);
       void runner.stop().then(() => process.exit(1));

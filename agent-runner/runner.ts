@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, toStorableText, type RunAssign, type Welcome } from '../protocol/index.ts';
+import { createStagehandSessions } from './ai/stagehand-sessions.ts';
+import type { OpenedBrowser } from './browser/open-browser.ts';
+import { createModelCalls } from './connection/model-calls.ts';
 import { createRunOutbox, type RunEvent } from './connection/run-outbox.ts';
 import { connectToServer } from './connection/server-connection.ts';
 import type { Logger } from './logger.ts';
 import { createWarmPages } from './browser/run-pages.ts';
+import { forgetModelKeys } from './model-keys.ts';
 import { executeRun } from './run/execute-run.ts';
 
 export type RunnerOptions = {
@@ -13,7 +16,7 @@ export type RunnerOptions = {
   name: string;
   concurrency: number;
   /** Opens the browser; called again if it crashes or is closed. */
-  openBrowser(): Promise<Browser>;
+  openBrowser(): Promise<OpenedBrowser>;
   logger: Logger;
   /** The server refused this runner for good. */
   onFatal(message: string): void;
@@ -42,14 +45,17 @@ type ActiveRun = {
  */
 export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const { logger } = options;
+  // Runners hold no model key (ARCHITECTURE D5): Stagehand, and the provider SDKs it bundles,
+  // would pick one up from the environment and call a provider directly, unmetered.
+  forgetModelKeys(process.env);
   const runnerId = randomUUID();
-  let browserReady: Promise<Browser> | undefined;
+  let browserReady: Promise<OpenedBrowser> | undefined;
 
   /** The shared browser, launched again if it crashed or was closed. */
-  function currentBrowser(): Promise<Browser> {
+  function currentBrowser(): Promise<OpenedBrowser> {
     browserReady ??= options.openBrowser().then(
       (opened) => {
-        opened.once('disconnected', () => {
+        opened.browser.once('disconnected', () => {
           browserReady = undefined;
         });
         return opened;
@@ -63,8 +69,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   }
 
   // Launch before connecting, so a missing browser is reported at start, not at the first run.
-  const browserVersion = (await currentBrowser()).version();
-  const pages = createWarmPages(currentBrowser);
+  const browserVersion = (await currentBrowser()).browser.version();
+  const pages = createWarmPages(async () => (await currentBrowser()).browser);
+  const stagehand = createStagehandSessions({ currentBrowser, logger });
   void pages.refill();
   const active = new Map<string, ActiveRun>();
   const outbox = createRunOutbox();
@@ -88,6 +95,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     connection.send(outbox.push(event));
   }
 
+  // Model calls of AI steps travel on the same socket; `connection` is assigned before any is made.
+  const modelCalls = createModelCalls({ send: (message) => connection.send(message) });
   const connection = connectToServer({
     url: options.serverUrl,
     token: options.token,
@@ -104,6 +113,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       patience = { leaseMs: welcome.leaseMs, reconnectGraceMs: welcome.reconnectGraceMs };
       logger.info({ runnerId, resumed: welcome.resumed.length }, 'connected to the server');
       resume(welcome);
+      // After resume, which stopped the runs the server no longer gives this runner (and their calls).
+      modelCalls.resendAll();
       clearInterval(heartbeat);
       heartbeat = setInterval(() => connection.send({ type: 'heartbeat', runs: heldRuns() }), welcome.heartbeatMs);
     },
@@ -112,6 +123,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       else if (instruction.type === 'ack') outbox.acknowledge(instruction.runId, instruction.attempt, instruction.seq);
       else if (active.get(instruction.runId)?.attempt === instruction.attempt) abandon(instruction.runId, 'cancelled by the server');
     },
+    onModelReply: (reply) => modelCalls.settle(reply),
     onDisconnect(code) {
       clearInterval(heartbeat);
       if (active.size === 0 && outbox.held().length === 0) return;
@@ -156,6 +168,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         openPage: () => pages.take(),
         assignment,
         signal: run.controller.signal,
+        ai: { callModel: modelCalls.callModel, stagehand },
         onMessage: (message) => report(run, message),
         onScreenshot: (header, jpeg) => report(run, { type: 'step-screenshot', header, jpeg }),
       });
@@ -182,9 +195,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       clearInterval(heartbeat);
       clearTimeout(giveUpTimer);
       for (const runId of active.keys()) abandon(runId, 'the runner is stopping');
+      await stagehand.close();
       await pages.close();
-      const browser = await browserReady?.catch(() => undefined);
-      await browser?.close().catch(() => {});
+      const opened = await browserReady?.catch(() => undefined);
+      await opened?.browser.close().catch(() => {});
     },
   };
 }

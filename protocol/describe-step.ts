@@ -1,4 +1,5 @@
-import type { Step, Target } from './step.ts';
+import type { StepOutput } from './run.ts';
+import { DEFAULT_AGENT_ACTIONS, type Step, type Target } from './step.ts';
 
 /** A short human sentence for a step, as shown on plan cards and in summaries. */
 export function describeStep(step: Step): string {
@@ -16,12 +17,39 @@ export function describeStep(step: Step): string {
     case 'wait':
       return step.text !== undefined ? `Wait for ${quote(step.text)}` : `Wait ${formatDuration(step.ms ?? 0)}`;
     case 'extract':
-      return `Read the text of ${describeTarget(step.target)}`;
+      return step.target !== undefined ? `Read the text of ${describeTarget(step.target)}` : `Read ${quote(step.instruction!)}`;
     case 'screenshot':
       return step.fullPage ? 'Take a full-page screenshot' : 'Take a screenshot';
     case 'assert':
       return `Check that the page shows ${quote(step.text)}`;
+    case 'act':
+      return `Do ${quote(step.instruction)}`;
+    case 'observe':
+      return step.instruction !== undefined ? `Look for ${quote(step.instruction)}` : 'Look at what can be done on the page';
+    case 'agent':
+      return `Work out ${quote(step.task)} (at most ${step.maxActions ?? DEFAULT_AGENT_ACTIONS} actions)`;
   }
+}
+
+/**
+ * What a step read or found (for summaries and the assistant): the text it read, the data an AI
+ * extract read (JSON), what an observe found, how an agent ended; `verb` says which. Undefined
+ * when the step reports nothing of the kind.
+ */
+export function describeOutput(output: StepOutput | undefined): { verb: 'read' | 'found' | 'ended'; text: string } | undefined {
+  if (!output) return undefined;
+  if (output.text !== undefined) return { verb: 'read', text: JSON.stringify(output.text) };
+  if (output.data !== undefined) return { verb: 'read', text: JSON.stringify(output.data) };
+  if (output.observations) {
+    const found = output.observations.map((action) => JSON.stringify(action.description ?? `${action.method} ${action.selector}`));
+    return { verb: 'found', text: found.length > 0 ? found.join(', ') : 'nothing to do' };
+  }
+  if (output.agent) {
+    const { finished, actions, summary } = output.agent;
+    const ended = finished ? `finished after ${actions} actions` : `stopped at its limit of ${actions} actions`;
+    return { verb: 'ended', text: summary ? `${ended}: ${JSON.stringify(summary)}` : ended };
+  }
+  return undefined;
 }
 
 export function describeTarget(target: Target): string {

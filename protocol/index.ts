@@ -19,7 +19,22 @@ export {
   WaitStepSchema,
 } from './step.ts';
 export type { Step, StepOfType, StepType, Target } from './step.ts';
-export { describeStep, describeTarget } from './describe-step.ts';
+export { ActStepSchema, AgentStepSchema, DEFAULT_AGENT_ACTIONS, isAiStep, MAX_AGENT_ACTIONS, ObserveStepSchema } from './step.ts';
+export { ExtractRuleSchema, ExtractShapeSchema } from './extraction.ts';
+export type { ExtractRule, ExtractShape } from './extraction.ts';
+export { MAX_RESOLVED_ACTIONS, RESOLUTION_SOURCES, ResolvedActionSchema, StepResolutionSchema } from './resolution.ts';
+export type { ResolutionSource, ResolvedAction, StepResolution } from './resolution.ts';
+export {
+  MAX_MODEL_REQUEST_LENGTH,
+  ModelAnswerSchema,
+  ModelCallSchema,
+  ModelCancelSchema,
+  ModelErrorSchema,
+  ModelRequestSchema,
+  ModelResultSchema,
+} from './model-bridge.ts';
+export type { BridgedMessage, ModelAnswer, ModelCall, ModelError, ModelRequest, ModelResult } from './model-bridge.ts';
+export { describeOutput, describeStep, describeTarget } from './describe-step.ts';
 export { formatDuration } from './format-duration.ts';
 export { ApiErrorBodySchema, ERROR_CODES, ErrorCodeSchema, ErrorInfoSchema, MAX_ERROR_MESSAGE_LENGTH } from './errors.ts';
 export type { ApiErrorBody, ErrorCode, ErrorInfo } from './errors.ts';
@@ -28,6 +43,9 @@ export {
   AttemptViewSchema,
   FINAL_RUN_STATUSES,
   MAX_FULL_PAGE_SCREENSHOT,
+  MAX_OUTPUT_DATA_LENGTH,
+  MAX_PAGE_SNAPSHOT_LENGTH,
+  ObservationSchema,
   MAX_OUTPUT_TEXT_LENGTH,
   MAX_OUTPUT_URL_LENGTH,
   PLAN_SOURCES,

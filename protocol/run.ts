@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorInfoSchema } from './errors.ts';
 import { PlanStepsSchema } from './step.ts';
 import { text } from './text.ts';
+import { RESOLUTION_SOURCES, ResolvedActionSchema, StepResolutionSchema } from './resolution.ts';
 import { UsageSchema } from './usage.ts';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -23,10 +24,39 @@ export const MAX_OUTPUT_URL_LENGTH = 4_096;
 /** Largest full-page screenshot taken, in CSS pixels; a bigger page is captured from its top left corner. */
 export const MAX_FULL_PAGE_SCREENSHOT = { width: 2_560, height: 10_000 } as const;
 
+/** Largest JSON an AI step may report (extracted data, observations), in characters. */
+export const MAX_OUTPUT_DATA_LENGTH = 200_000;
+
+/** Longest accessibility snapshot a failed step reports, in characters. */
+export const MAX_PAGE_SNAPSHOT_LENGTH = 40_000;
+
+/** What `observe` saw can be done: each a described action, which an `act` can replay. */
+export const ObservationSchema = ResolvedActionSchema;
+
 /** What a step produced besides its status. */
 export const StepOutputSchema = z.strictObject({
   /** Text read by an `extract` step. */
   text: text().max(MAX_OUTPUT_TEXT_LENGTH).optional(),
+  /** What an AI `extract` read, in its shape. */
+  data: z.json().refine((value) => JSON.stringify(value).length <= MAX_OUTPUT_DATA_LENGTH, 'the data is too large').optional(),
+  /** What an `observe` step found can be done. */
+  observations: z.array(ObservationSchema).max(100).optional(),
+  /**
+   * How an AI step was resolved, and (from the model, or healed) what it compiled to, for the
+   * server to keep with the plan step.
+   */
+  resolution: z
+    .strictObject({ source: z.enum(RESOLUTION_SOURCES), compiled: StepResolutionSchema.optional() })
+    .optional(),
+  /** Time the step spent waiting for the model, in milliseconds. */
+  modelMs: z.number().int().min(0).optional(),
+  /** Why an `agent` step stopped: it finished, or it used every action it had. */
+  agent: z.strictObject({ finished: z.boolean(), actions: z.number().int().min(0), summary: text().max(4_000).optional() }).optional(),
+  /**
+   * A failed step's view of the page: a compact accessibility snapshot (Playwright's ARIA
+   * snapshot), which the planner reads to repair the plan.
+   */
+  snapshot: text().max(MAX_PAGE_SNAPSHOT_LENGTH).optional(),
   /** Final URL after the step. */
   url: text().max(MAX_OUTPUT_URL_LENGTH).optional(),
   /** Set when a full-page screenshot shows only part of the page: the page's whole size. */
@@ -46,6 +76,8 @@ export const StepStateSchema = z.strictObject({
   output: StepOutputSchema.optional(),
   /** Screenshot taken after the step, served at `/api/artifacts/{id}`. */
   screenshot: z.strictObject({ artifactId: z.uuid(), bytes: z.number().int().min(0) }).optional(),
+  /** What the step's model calls used (AI steps). */
+  usage: UsageSchema.optional(),
 });
 export type StepState = z.infer<typeof StepStateSchema>;
 
@@ -81,6 +113,8 @@ export const RunViewSchema = z.strictObject({
   steps: z.array(StepStateSchema),
   /** Attempts before the current one, oldest first: what each did and why it ended. */
   earlierAttempts: z.array(AttemptViewSchema),
+  /** What the run's model calls used (AI steps), over every attempt. */
+  usage: UsageSchema.optional(),
   error: ErrorInfoSchema.optional(),
   createdAt: z.iso.datetime({ offset: true }),
   startedAt: z.iso.datetime({ offset: true }).optional(),
@@ -104,9 +138,11 @@ export const PlanViewSchema = z.strictObject({
   id: z.uuid(),
   source: z.enum(PLAN_SOURCES),
   status: z.enum(PLAN_STATUSES),
-  /** 1 for a new plan; each edit makes a new version linked to the one it replaced. */
+  /** 1 for a new plan; each edit (or repair) makes a new version linked to the one it replaced. */
   version: z.number().int().min(1),
   previousVersionId: z.uuid().optional(),
+  /** For a plan the planner repaired after a run failed: how many repairs it is from the plan the person ran. */
+  repairs: z.number().int().min(1).optional(),
   steps: PlanStepsSchema,
   /** For plans made by a model: which model, and which version of which prompt. */
   model: z.string().optional(),

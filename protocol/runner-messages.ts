@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from './errors.ts';
 import { StepOutputSchema } from './run.ts';
+import { ModelCallSchema, ModelCancelSchema, ModelErrorSchema, ModelResultSchema } from './model-bridge.ts';
+import { StepResolutionSchema } from './resolution.ts';
 import { PlanStepsSchema } from './step.ts';
 import { text } from './text.ts';
 
@@ -74,6 +76,8 @@ export const RunnerMessageSchema = z.discriminatedUnion('type', [
   StepStartSchema,
   StepEndSchema,
   RunEndSchema,
+  ModelCallSchema,
+  ModelCancelSchema,
 ]);
 export type RunnerMessage = z.infer<typeof RunnerMessageSchema>;
 export type RunnerHello = z.infer<typeof RunnerHelloSchema>;
@@ -95,6 +99,8 @@ export type StepScreenshotHeader = z.infer<typeof StepScreenshotHeaderSchema>;
 export const RunSettingsSchema = z.strictObject({
   /** Default time each step may take, in milliseconds. */
   stepTimeoutMs: z.number().int().min(100),
+  /** Default time an AI step may take, model calls included, in milliseconds. */
+  aiStepTimeoutMs: z.number().int().min(100),
   /** JPEG quality of step screenshots, 1-100. */
   screenshotQuality: z.number().int().min(1).max(100),
 });
@@ -128,6 +134,8 @@ export const RunAssignSchema = z.strictObject({
   ...RunRefSchema,
   steps: PlanStepsSchema,
   settings: RunSettingsSchema,
+  /** What earlier runs of this plan resolved its AI steps to: replay these before asking a model. */
+  compiled: z.array(z.strictObject({ index: z.number().int().min(0), resolution: StepResolutionSchema })).max(100),
 });
 export type RunAssign = z.infer<typeof RunAssignSchema>;
 
@@ -144,6 +152,8 @@ export const ServerToRunnerMessageSchema = z.discriminatedUnion('type', [
   RunAssignSchema,
   RunCancelSchema,
   EventAckSchema,
+  ModelResultSchema,
+  ModelErrorSchema,
   ServerErrorSchema,
 ]);
 export type ServerToRunnerMessage = z.infer<typeof ServerToRunnerMessageSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExtractShapeSchema } from './extraction.ts';
 import { text } from './text.ts';
 
 /** ARIA roles accepted by Playwright's `getByRole`. */
@@ -89,7 +90,26 @@ export const WaitStepSchema = z
   .refine((step) => (step.text === undefined) !== (step.ms === undefined), {
     message: 'a wait step needs exactly one of "text" or "ms"',
   });
-export const ExtractStepSchema = z.strictObject({ type: z.literal('extract'), target: TargetSchema, ...stepBase });
+/**
+ * Reads from the page: the text of one element (`target`, no model), or what an `instruction`
+ * asks for ("name and price of each result"), shaped by `shape` (default: text), which a model
+ * works out once and the plan then replays.
+ */
+export const ExtractStepSchema = z
+  .strictObject({
+    type: z.literal('extract'),
+    target: TargetSchema.optional(),
+    instruction: text().trim().min(1).max(1_000).optional(),
+    shape: ExtractShapeSchema.optional(),
+    ...stepBase,
+  })
+  .refine((step) => (step.target === undefined) !== (step.instruction === undefined), {
+    message: 'an extract step needs exactly one of "target" or "instruction"',
+  })
+  .refine((step) => step.shape === undefined || step.instruction !== undefined, {
+    message: '"shape" goes with "instruction"',
+    path: ['shape'],
+  });
 export const ScreenshotStepSchema = z.strictObject({
   type: z.literal('screenshot'),
   /** Capture the whole scrollable page instead of the viewport. */
@@ -103,6 +123,37 @@ export const AssertStepSchema = z.strictObject({
   ...stepBase,
 });
 
+// AI steps: they need a language model the first time (or when the page changed), and replay
+// what it resolved to afterwards.
+
+/** Does one thing described in words ("click the cheapest laptop"). */
+export const ActStepSchema = z.strictObject({ type: z.literal('act'), instruction: text().trim().min(1).max(1_000), ...stepBase });
+
+/** Lists what can be done on the page (optionally about something in particular). */
+export const ObserveStepSchema = z.strictObject({
+  type: z.literal('observe'),
+  instruction: text().trim().min(1).max(1_000).optional(),
+  ...stepBase,
+});
+
+/** Most actions an `agent` step may take. */
+export const MAX_AGENT_ACTIONS = 50;
+/** Actions an `agent` step may take when it does not say. */
+export const DEFAULT_AGENT_ACTIONS = 10;
+
+/** A small sub-task the runner works out itself, in at most `maxActions` actions ("open the order placed last week"). */
+export const AgentStepSchema = z.strictObject({
+  type: z.literal('agent'),
+  task: text().trim().min(1).max(2_000),
+  maxActions: z.number().int().min(1).max(MAX_AGENT_ACTIONS).optional(),
+  ...stepBase,
+});
+
+/** Step types that need a language model (extract only with an instruction). */
+export function isAiStep(step: Step): boolean {
+  return step.type === 'act' || step.type === 'observe' || step.type === 'agent' || (step.type === 'extract' && step.instruction !== undefined);
+}
+
 export const StepSchema = z.discriminatedUnion('type', [
   GotoStepSchema,
   ClickStepSchema,
@@ -113,6 +164,9 @@ export const StepSchema = z.discriminatedUnion('type', [
   ExtractStepSchema,
   ScreenshotStepSchema,
   AssertStepSchema,
+  ActStepSchema,
+  ObserveStepSchema,
+  AgentStepSchema,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type StepType = Step['type'];

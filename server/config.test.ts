@@ -24,6 +24,15 @@ describe('server config', () => {
     });
   });
 
+  it('reads images and repairs two times by default on OpenAI, not images on other servers, unless told', () => {
+    const local = { ...BASE, LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'llava' };
+    expect(loadServerConfig({ ...BASE, OPENAI_API_KEY: 'k' }).llm).toMatchObject({ images: true, repairMaxAttempts: 2 });
+    expect(loadServerConfig(local).llm).toMatchObject({ images: false });
+    expect(loadServerConfig({ ...local, LLM_IMAGES: 'yes', REPAIR_MAX_ATTEMPTS: '0' }).llm).toMatchObject({ images: true, repairMaxAttempts: 0 });
+    expect(loadServerConfig({ ...BASE, AI_STEP_TIMEOUT_MS: '90000' }).aiStepTimeoutMs).toBe(90_000);
+    expect(() => loadServerConfig({ ...local, LLM_IMAGES: 'maybe' })).toThrow(/LLM_IMAGES/);
+  });
+
   it('reads a price table and names what is wrong with a bad one', () => {
     expect(loadServerConfig({ ...BASE, OPENAI_API_KEY: 'k', LLM_PRICES: '{"llama3.1":{"input":0,"output":0}}' }).llm?.prices).toEqual({
       'llama3.1': { input: 0, output: 0 },

@@ -31,6 +31,7 @@ const ServerEnvSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: envInt({ default: 10_000, min: 1_000, max: 600_000 }),
   HTTP_REQUEST_TIMEOUT_MS: envInt({ default: 30_000, min: 1_000, max: 3_600_000 }),
   STEP_TIMEOUT_MS: envInt({ default: 10_000, min: 100, max: 120_000 }),
+  AI_STEP_TIMEOUT_MS: envInt({ default: 60_000, min: 1_000, max: 600_000 }),
   SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
   LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
   OPENAI_API_KEY: envVar(z.string().min(1).optional()),
@@ -59,6 +60,9 @@ const ServerEnvSchema = z.object({
   LLM_TOKENS_PER_RUN: envInt({ default: 200_000, min: 0, max: 1_000_000_000_000 }),
   LLM_HISTORY_TOKENS: envInt({ default: 12_000, min: 500, max: 1_000_000 }),
   LLM_MAX_STEPS: envInt({ default: 6, min: 1, max: 50 }),
+  // No default here: it depends on LLM_BASE_URL.
+  LLM_IMAGES: envVar(z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value)).optional()),
+  REPAIR_MAX_ATTEMPTS: envInt({ default: 2, min: 0, max: 10 }),
   LLM_BREAKER_FAILURES: envInt({ default: 5, min: 1, max: 1_000 }),
   LLM_BREAKER_COOLDOWN_MS: envInt({ default: 30_000, min: 100, max: 3_600_000 }),
 }).refine((env) => !env.LLM_BASE_URL || env.LLM_MODEL, {
@@ -96,6 +100,10 @@ export type LlmConfig = {
   historyTokens: number;
   /** Most model calls in one reply (each tool call costs one). */
   maxSteps: number;
+  /** Whether the planner model reads images (repairs then include the failed step's screenshot). Default: yes on OpenAI, no elsewhere. */
+  images: boolean;
+  /** Repairs in a row of a plan whose run failed at a step; 0 turns repair off. */
+  repairMaxAttempts: number;
   breaker: { failures: number; cooldownMs: number };
 };
 
@@ -124,6 +132,8 @@ export type ServerConfig = {
   httpHeadersTimeoutMs: number;
   httpRequestTimeoutMs: number;
   stepTimeoutMs: number;
+  /** Default time an AI step may take, its model calls included. */
+  aiStepTimeoutMs: number;
   screenshotQuality: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** The language model for free-form requests; absent when neither OPENAI_API_KEY nor LLM_BASE_URL is set. */
@@ -148,6 +158,7 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     httpHeadersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS,
     httpRequestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
     stepTimeoutMs: parsed.STEP_TIMEOUT_MS,
+    aiStepTimeoutMs: parsed.AI_STEP_TIMEOUT_MS,
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
     logLevel: parsed.LOG_LEVEL,
     ...((parsed.OPENAI_API_KEY || parsed.LLM_BASE_URL) && {
@@ -172,6 +183,8 @@ function llmConfig(parsed: z.output<typeof ServerEnvSchema>): LlmConfig {
     tokensPerRun: parsed.LLM_TOKENS_PER_RUN,
     historyTokens: parsed.LLM_HISTORY_TOKENS,
     maxSteps: parsed.LLM_MAX_STEPS,
+    images: parsed.LLM_IMAGES ?? !parsed.LLM_BASE_URL,
+    repairMaxAttempts: parsed.REPAIR_MAX_ATTEMPTS,
     breaker: { failures: parsed.LLM_BREAKER_FAILURES, cooldownMs: parsed.LLM_BREAKER_COOLDOWN_MS },
   };
 }

@@ -4,6 +4,7 @@ import { createChatAgent } from './assistant/chat-agent.ts';
 import { createReplyStreams } from './assistant/reply-streams.ts';
 import { createPeriodicTask } from './background/periodic-task.ts';
 import { createChatService, type Assistant } from './chat/chat-service.ts';
+import { createPlanRepair } from './chat/plan-repair.ts';
 import { createPlanService, type PlanService } from './chat/plan-service.ts';
 import type { LlmConfig, ServerConfig } from './config.ts';
 import { answerClientError } from './http/client-error.ts';
@@ -13,6 +14,7 @@ import { createConversationHub } from './live/conversation-hub.ts';
 import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
 import type { ConversationHub } from './live/conversation-hub.ts';
+import { createBrowserStepModel } from './models/browser-step-model.ts';
 import { createModels } from './models/create-models.ts';
 import { createUsageMeter } from './models/usage-meter.ts';
 import { createModelPlanner } from './planner/model-planner.ts';
@@ -34,6 +36,7 @@ export type SkipperServerOptions = {
     | 'runnerReconnectGraceMs'
     | 'runnerMaxCapacity'
     | 'stepTimeoutMs'
+    | 'aiStepTimeoutMs'
     | 'screenshotQuality'
     | 'publicUrl'
     | 'httpHeadersTimeoutMs'
@@ -72,19 +75,25 @@ const MAINTENANCE_EVERY_MS = 10_000;
 /** How long a streaming reply stays `streaming` unless its writer renews it. */
 const STREAM_LEASE_MS = 15_000;
 
-/** The assistant, from the model config: models, prompts, metering and the agent. */
+/** The models from the model config, with the meter every call of theirs goes through. */
+function createMetering(llm: LlmConfig, store: Store, options: { fetch: typeof fetch | undefined }) {
+  const models = createModels(llm, { ...(options.fetch && { fetch: options.fetch }) });
+  const meter = createUsageMeter({ store, prices: models.prices, dailyTokensPerUser: llm.dailyTokensPerUser, tokensPerRun: llm.tokensPerRun });
+  return { models, meter };
+}
+type Metering = ReturnType<typeof createMetering>;
+
+/** The assistant: prompts, the planner and the chat agent. */
 async function createAssistant(input: {
   llm: LlmConfig;
-  fetch: typeof fetch | undefined;
+  metering: Metering;
   store: Store;
   hub: ConversationHub;
   plans: PlanService;
   logger: Logger;
 }): Promise<Assistant> {
-  const { llm, store, hub, plans, logger } = input;
-  const models = createModels(llm, { ...(input.fetch && { fetch: input.fetch }) });
-  const [chatPrompt, plannerPrompt] = await Promise.all([loadPrompt('chat'), loadPrompt('planner')]);
-  const meter = createUsageMeter({ store, prices: models.prices, dailyTokensPerUser: llm.dailyTokensPerUser, tokensPerRun: llm.tokensPerRun });
+  const { llm, metering: { models, meter }, store, hub, plans, logger } = input;
+  const [chatPrompt, plannerPrompt, repairPrompt] = await Promise.all([loadPrompt('chat'), loadPrompt('planner'), loadPrompt('repair')]);
   const planner = createModelPlanner({ handle: models.planner, prompt: plannerPrompt, call: models.call });
   const agent = createChatAgent({
     models,
@@ -98,7 +107,13 @@ async function createAssistant(input: {
     plans,
     planner,
   });
-  return { agent, prompt: chatPrompt, planner, meter, historyTokens: llm.historyTokens };
+  const repair = createPlanRepair({
+    store,
+    planner: createModelPlanner({ handle: models.planner, prompt: repairPrompt, call: models.call }),
+    maxAttempts: llm.repairMaxAttempts,
+    images: llm.images,
+  });
+  return { agent, prompt: chatPrompt, planner, meter, historyTokens: llm.historyTokens, repair };
 }
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
@@ -108,6 +123,15 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
   const hub = createConversationHub({ store, logger });
   // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
   const onRunFinished = (finished: FinishedRun) => chat.summarizeRun(finished);
+  const metering = options.llm && createMetering(options.llm, store, { fetch: options.fetch });
+  const browserModel =
+    metering &&
+    createBrowserStepModel({
+      handle: metering.models.browser,
+      call: metering.models.call,
+      meter: metering.meter,
+      extractRulePrompt: await loadPrompt('extract-rule'),
+    });
   const dispatcher = createRunDispatcher({
     store,
     publish: hub.publish,
@@ -116,13 +140,14 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     reconnectGraceMs: config.runnerReconnectGraceMs,
     maxDurationMs: config.runMaxDurationMs,
     maxRunnerCapacity: config.runnerMaxCapacity,
-    settings: { stepTimeoutMs: config.stepTimeoutMs, screenshotQuality: config.screenshotQuality },
+    settings: { stepTimeoutMs: config.stepTimeoutMs, aiStepTimeoutMs: config.aiStepTimeoutMs, screenshotQuality: config.screenshotQuality },
+    ...(browserModel && { browserModel }),
     onRunFinished,
   });
   const runLimits = { maxAttempts: config.runMaxAttempts, maxQueued: config.runMaxQueuedPerUser };
   const plans = createPlanService({ store, hub, runLimits, onRunQueued: dispatcher.wake });
   const replies = createReplyStreams({ store, hub, logger, leaseMs: STREAM_LEASE_MS });
-  const assistant = options.llm && (await createAssistant({ llm: options.llm, fetch: options.fetch, store, hub, plans, logger }));
+  const assistant = options.llm && metering && (await createAssistant({ llm: options.llm, metering, store, hub, plans, logger }));
   // PUBLIC_URL, or the loopback address once the server listens.
   let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
   const chat = createChatService({

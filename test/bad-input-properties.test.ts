@@ -166,6 +166,10 @@ const NOT_PROBED: Record<string, string> = {
   'GET /demo/logout': 'demo site',
   'GET /demo/dashboard': 'demo site',
   'GET /demo/form': 'demo site',
+  'GET /demo/shop': 'demo site',
+  'GET /demo/shop/search': 'demo site',
+  'GET /demo/shop/product/:id': 'demo site',
+  'POST /demo/shop/product/:id/cart': 'demo site',
   'GET /{*path}': 'the chat UI page, the same for every path; it reads nothing from the request',
 };
 
@@ -755,6 +759,15 @@ const runnerMessage = fc.oneof(
     { requiredKeys: ['type', 'runId', 'attempt', 'seq', 'status'] },
   ),
   fc.record({ type: fc.constant('heartbeat'), runs: fc.array(fc.record({ runId: fc.uuid(), attempt: fc.integer({ min: 1, max: 3 }) }), { maxLength: 3 }) }),
+  fc.record({
+    type: fc.constant('model-call'),
+    requestId: fc.uuid(),
+    runId: fc.uuid(),
+    attempt: fc.integer({ min: 1, max: 3 }),
+    index: fc.nat(20),
+    request: fc.record({ kind: fc.constant('extract-rule'), instruction: oddString.filter((value) => value.length > 0), outline: oddString, url: oddString }),
+  }),
+  fc.record({ type: fc.constant('model-cancel'), requestId: fc.uuid() }),
   fc
     .record({ id: fc.uuid(), name: oddString, capacity: fc.integer({ min: 1, max: 4 }), browser: oddString })
     .map((runner) => ({ ...HELLO, runner, runs: [] })),
@@ -770,7 +783,10 @@ function ackFor({ runId, attempt, seq }: { runId: string; attempt: number; seq: 
   return JSON.stringify({ type: 'ack', runId, attempt, seq });
 }
 
-/** What /ws/runner answers to a frame after hello, by the protocol: an ack, 'error', or nothing (a heartbeat). */
+/**
+ * What /ws/runner answers to a frame after hello, by the protocol: an ack, 'error', a
+ * model-error (a model call about a run it does not hold), or nothing (a heartbeat, a model-cancel).
+ */
 function runnerAnswerTo(frame: Frame): string | undefined {
   if (frame.binary) {
     const decoded = decodeBinaryFrame(frame.data as Buffer);
@@ -780,7 +796,15 @@ function runnerAnswerTo(frame: Frame): string | undefined {
   }
   const parsed = RunnerMessageSchema.safeParse(parseJson(textOf(frame)));
   if (!parsed.success || parsed.data.type === 'hello') return 'error'; // a second hello is refused too
-  return parsed.data.type === 'heartbeat' ? undefined : ackFor(parsed.data);
+  switch (parsed.data.type) {
+    case 'heartbeat':
+    case 'model-cancel':
+      return undefined;
+    case 'model-call':
+      return JSON.stringify({ type: 'model-error', requestId: parsed.data.requestId, code: 'cancelled', message: 'The run is no longer held by this runner.' });
+    default:
+      return ackFor(parsed.data);
+  }
 }
 
 describe('the runner socket /ws/runner', () => {

@@ -1,4 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
+import { devtoolsUrl, freeLocalPort } from './devtools-url.ts';
 import { findChrome } from './find-chrome.ts';
 
 /**
@@ -28,13 +29,46 @@ export type OpenBrowserOptions = {
 };
 
 /** Launches a local Chromium, or attaches to a remote one when `cdpUrl` is given (ARCHITECTURE D5). */
-export async function openBrowser(options: OpenBrowserOptions = {}): Promise<Browser> {
+export function openBrowser(options: OpenBrowserOptions = {}): Promise<Browser> {
+  return launchOrAttach(options, []);
+}
+
+export type OpenedBrowser = {
+  browser: Browser;
+  /** The same browser's DevTools WebSocket URL, for Stagehand (AI steps); looked up on first use. */
+  devtoolsUrl(): Promise<string>;
+};
+
+/** The browser a runner works in: `openBrowser`, which Stagehand can also attach to (AI steps). */
+export async function openRunnerBrowser(options: OpenBrowserOptions = {}): Promise<OpenedBrowser> {
+  const { cdpUrl } = options;
+  if (cdpUrl) return { browser: await launchOrAttach(options, []), devtoolsUrl: memoize(() => devtoolsUrl({ cdpUrl })) };
+  // Playwright drives Chromium over a pipe; Stagehand can only attach over a WebSocket, so the
+  // browser also listens on a loopback port (Chromium binds 127.0.0.1 only).
+  const port = await freeLocalPort();
+  const browser = await launchOrAttach(options, [`--remote-debugging-port=${port}`]);
+  return { browser, devtoolsUrl: memoize(() => devtoolsUrl({ cdpUrl: `http://127.0.0.1:${port}` })) };
+}
+
+function launchOrAttach(options: OpenBrowserOptions, extraArgs: string[]): Promise<Browser> {
   const timeout = options.timeoutMs ?? 30_000;
   if (options.cdpUrl) return chromium.connectOverCDP(options.cdpUrl, { timeout });
   return chromium.launch({
     executablePath: options.executablePath ?? findChrome(),
     headless: options.headless ?? true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     timeout,
   });
+}
+
+/** Runs `load` once; a failure is not kept, so the next call tries again. */
+function memoize(load: () => Promise<string>): () => Promise<string> {
+  let loading: Promise<string> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Frame } from './run-outbox.ts';
 
 type Instruction = Extract<ServerToRunnerMessage, { type: 'run-assign' | 'run-cancel' | 'ack' }>;
+type ModelReply = Extract<ServerToRunnerMessage, { type: 'model-result' | 'model-error' }>;
 
 export type ServerConnectionOptions = {
   url: string;
@@ -12,6 +13,8 @@ export type ServerConnectionOptions = {
   hello(): Extract<RunnerMessage, { type: 'hello' }>;
   onWelcome(welcome: Welcome): void;
   onInstruction(instruction: Instruction): void;
+  /** The answer to a model call (see model-calls.ts). */
+  onModelReply(reply: ModelReply): void;
   /** The connection dropped, with this close code; a new one is being attempted. */
   onDisconnect(code: number): void;
   /** The server refused this runner for good (incompatible protocol). */
@@ -70,6 +73,8 @@ export function connectToServer(options: ServerConnectionOptions): ServerConnect
       } else if (message.type === 'error') {
         logger.warn({ code: message.code }, message.message);
         if (message.code === 'unsupported-protocol-version') options.onFatal(message.message);
+      } else if (message.type === 'model-result' || message.type === 'model-error') {
+        options.onModelReply(message);
       } else {
         options.onInstruction(message);
       }

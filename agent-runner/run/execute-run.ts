@@ -1,7 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describeStep, formatDuration, MAX_ERROR_MESSAGE_LENGTH, MAX_FULL_PAGE_SCREENSHOT, toStorableText } from '../../protocol/index.ts';
 import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepOutput, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
+import { needsModel } from '../ai/ai-step-context.ts';
+import type { AiServices } from '../ai/execute-ai-step.ts';
 import { executeStep } from '../steps/execute-step.ts';
+import { pageAtFailure } from './page-at-failure.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
 import { StepError } from '../steps/step-error.ts';
 
@@ -16,6 +19,8 @@ export type ExecuteRunOptions = {
   assignment: RunAssign;
   /** Aborting stops the current step at once and ends the run as `cancelled`. */
   signal?: AbortSignal;
+  /** The model and Stagehand, for AI steps; a run without them fails at its first AI step (`model-unavailable`). */
+  ai?: AiServices;
   /** Called with each step's `step-start` and `step-end`, in order. */
   onMessage(message: StepEvent): void;
   /** Called with the JPEG taken after a step, before that step's `step-end`. Not called if there is no picture. */
@@ -28,8 +33,9 @@ export type ExecuteRunOptions = {
  * whatever happens.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
-  const { openPage, assignment, signal, onMessage, onScreenshot } = options;
+  const { openPage, assignment, signal, ai, onMessage, onScreenshot } = options;
   const { runId, attempt, steps, settings } = assignment;
+  const compiled = new Map(assignment.compiled.map((entry) => [entry.index, entry.resolution]));
   const runEnd = (status: RunEnd['status'], error?: ErrorInfo): RunOutcome => ({ type: 'run-end', runId, attempt, status, ...(error && { error }) });
   const cancelled = () => runEnd('cancelled', { code: 'cancelled', message: 'The run was cancelled' });
   if (signal?.aborted) return cancelled();
@@ -52,7 +58,13 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       if (signal?.aborted) return cancelled();
       onMessage({ type: 'step-start', runId, attempt, index });
       const startedAt = performance.now();
-      const outcome = await executeStep({ page, step, timeoutMs: settings.stepTimeoutMs, signal }).then(
+      const outcome = await executeStep({
+        page,
+        step,
+        timeoutMs: needsModel(step) ? settings.aiStepTimeoutMs : settings.stepTimeoutMs,
+        signal,
+        ...(ai && { ai: { services: ai, ref: { runId, attempt, index }, compiled: compiled.get(index) } }),
+      }).then(
         (output) => ({ output, error: undefined }),
         (error: unknown) => ({ output: undefined, error: asStepError(error) }),
       );
@@ -60,7 +72,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       const picture = signal?.aborted ? undefined : await takeScreenshot(page, step, settings, signal);
       if (picture) onScreenshot({ type: 'step-screenshot', runId, attempt, index, mimeType: 'image/jpeg' }, picture.jpeg);
       const error = outcome.error && { code: outcome.error.code, message: clamp(outcome.error.message) };
-      const output: StepOutput | undefined = outcome.output && { ...outcome.output, ...(picture?.cropped && { screenshotCropped: picture.cropped }) };
+      const output: StepOutput | undefined = outcome.output
+        ? { ...outcome.output, ...(picture?.cropped && { screenshotCropped: picture.cropped }) }
+        : error && !signal?.aborted
+          ? await pageAtFailure(page, settings.stepTimeoutMs)
+          : undefined;
       onMessage({
         type: 'step-end',
         runId,
@@ -68,7 +84,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
         index,
         status: error ? 'failed' : 'succeeded',
         durationMs,
-        ...(error ? { error } : { output }),
+        ...(error && { error }),
+        ...(output && { output }),
       });
       if (signal?.aborted) return cancelled();
       if (error) return runEnd('failed', { code: error.code, message: clamp(`Step ${index + 1} (${describeStep(step)}) failed: ${error.message}`) });

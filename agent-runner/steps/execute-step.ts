@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
 import { describeTarget, MAX_OUTPUT_TEXT_LENGTH, MAX_OUTPUT_URL_LENGTH, isStorableText, toStorableText } from '../../protocol/index.ts';
-import type { Step, StepOfType, StepOutput, Target } from '../../protocol/index.ts';
+import type { Step, StepOfType, StepOutput, StepResolution, Target } from '../../protocol/index.ts';
+import { needsModel, type AiStep } from '../ai/ai-step-context.ts';
+import { executeAiStep, type AiServices } from '../ai/execute-ai-step.ts';
+import type { ModelCallRef } from '../connection/model-calls.ts';
 import { formatSeconds } from './format-seconds.ts';
 import { describeNetworkError } from './navigation-error.ts';
 import { isTimeoutError, toStepError } from './playwright-error.ts';
@@ -18,6 +21,14 @@ export type ExecuteStepOptions = {
   timeoutMs: number;
   /** Aborting fails the step at once with StepError('cancelled'). */
   signal?: AbortSignal;
+  /** What AI steps (act, observe, agent, extract by instruction) need; without it they fail with `model-unavailable`. */
+  ai?: {
+    services: AiServices;
+    /** Which run, attempt and step the model calls are for. */
+    ref: ModelCallRef;
+    /** What an earlier run of the plan resolved this step to. */
+    compiled?: StepResolution;
+  };
 };
 
 /** What each step's code needs: the page, the cancellation signal and the time left. */
@@ -30,24 +41,32 @@ type StepContext = {
 
 /**
  * Runs one step on the page. Resolves with the page's URL afterwards (and the text read,
- * for `extract`); rejects with a StepError whose message says what went wrong in plain words.
+ * for `extract`, and what an AI step saw and resolved to); rejects with a StepError whose
+ * message says what went wrong in plain words.
  */
 export async function executeStep(options: ExecuteStepOptions): Promise<StepOutput> {
-  const { page, step, signal } = options;
+  const { page, step, signal, ai } = options;
   const timeoutMs = step.timeoutMs ?? options.timeoutMs;
   const context: StepContext = { page, signal, timeoutMs, deadline: Date.now() + timeoutMs };
   try {
     signal?.throwIfAborted();
-    const text = await runStep(step, context);
+    let output: StepOutput;
+    if (needsModel(step)) {
+      if (!ai) throw new StepError('model-unavailable', 'This runner has no connection to a model for AI steps');
+      output = await executeAiStep({ page, step, ref: ai.ref, services: ai.services, ...(ai.compiled && { compiled: ai.compiled }), timeoutMs, ...(signal && { signal }) });
+    } else {
+      const text = await runStep(step, context);
+      output = text !== undefined ? { text } : {};
+    }
     const url = page.url();
-    return { ...(text !== undefined && { text }), ...(url.length <= MAX_OUTPUT_URL_LENGTH && isStorableText(url) && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
+    return { ...output, ...(url.length <= MAX_OUTPUT_URL_LENGTH && isStorableText(url) && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
   } catch (error) {
     throw toStepError(error, { timeoutMs, signal });
   }
 }
 
 /** Returns the text an `extract` step read; undefined for every other step. */
-async function runStep(step: Step, context: StepContext): Promise<string | undefined> {
+async function runStep(step: Exclude<Step, AiStep>, context: StepContext): Promise<string | undefined> {
   const { page, signal } = context;
   switch (step.type) {
     case 'goto':
@@ -74,6 +93,8 @@ async function runStep(step: Step, context: StepContext): Promise<string | undef
       await wait(step, context);
       return undefined;
     case 'extract': {
+      // An extract step has a target or an instruction; one with an instruction is an AI step.
+      if (step.target === undefined) throw new StepError('action-failed', 'The extract step has no target');
       const text = await (await resolve(step.target, 'read', context)).innerText({ timeout: remainingMs(context), signal });
       // Pages may hold NUL characters or broken Unicode; the text must still be storable.
       return toStorableText(text.trim(), MAX_OUTPUT_TEXT_LENGTH);

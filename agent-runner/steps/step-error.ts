@@ -1,9 +1,23 @@
 import type { ErrorCode } from '../../protocol/index.ts';
 
-/** The codes a step can fail with; they cross the wire unchanged in `step-end` and `run-end`. */
+/**
+ * The codes a step can fail with; they cross the wire unchanged in `step-end` and `run-end`.
+ * An AI step also fails with the code the server gave its model call (`budget-exceeded`,
+ * `model-unavailable`, `invalid-request`, `internal`).
+ */
 export type StepErrorCode = Extract<
   ErrorCode,
-  'target-not-found' | 'timeout' | 'navigation-failed' | 'assertion-failed' | 'action-failed' | 'browser-error' | 'cancelled'
+  | 'target-not-found'
+  | 'timeout'
+  | 'navigation-failed'
+  | 'assertion-failed'
+  | 'action-failed'
+  | 'browser-error'
+  | 'cancelled'
+  | 'budget-exceeded'
+  | 'model-unavailable'
+  | 'invalid-request'
+  | 'internal'
 >;
 
 const marker = Symbol.for('skipper.StepError');

@@ -8,7 +8,14 @@ import { newRunPage } from '../browser/run-pages.ts';
 import { browserTest as test } from './browser-test.ts';
 
 function assignment(steps: Step[], stepTimeoutMs = 5000): RunAssign {
-  return RunAssignSchema.parse({ type: 'run-assign', runId: randomUUID(), attempt: 2, steps, settings: { stepTimeoutMs, screenshotQuality: 60 } });
+  return RunAssignSchema.parse({
+    type: 'run-assign',
+    runId: randomUUID(),
+    attempt: 2,
+    steps,
+    settings: { stepTimeoutMs, aiStepTimeoutMs: 30_000, screenshotQuality: 60 },
+    compiled: [],
+  });
 }
 
 type Recorded = { label: string; message?: StepEvent; jpeg?: Uint8Array };

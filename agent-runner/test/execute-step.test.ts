@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { Step } from '../../protocol/index.ts';
+import { freeLocalPort } from '../browser/devtools-url.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { StepError } from '../steps/step-error.ts';
 import { browserTest as test } from './browser-test.ts';
@@ -16,16 +14,6 @@ async function failure(page: Page, step: Step, timeoutMs = 5000, signal?: AbortS
   const error = await run(page, step, timeoutMs, signal).catch((caught: unknown) => caught);
   if (!StepError.isInstance(error)) throw new Error(`expected a StepError, got ${String(error)}`);
   return error;
-}
-
-/** A port on 127.0.0.1 that nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 describe('executeStep: every step type', () => {
@@ -155,7 +143,7 @@ describe('executeStep: failures', () => {
 
   // Separate tests: after a failed goto, Chromium commits its error page late and cuts the next goto short (Playwright #35944).
   test('a refused connection fails with navigation-failed in plain words', async ({ page }) => {
-    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const url = `http://127.0.0.1:${await freeLocalPort()}/`;
     const error = await failure(page, { type: 'goto', url });
     expect(error.code).toBe('navigation-failed');
     expect(error.message).toBe(`Could not open ${url}: the server refused the connection (net::ERR_CONNECTION_REFUSED)`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test } from 'vitest';
-import { CHROMIUM_ARGS, openBrowser } from '../browser/open-browser.ts';
+import { CHROMIUM_ARGS, openRunnerBrowser } from '../browser/open-browser.ts';
 import { findChrome } from '../browser/find-chrome.ts';
 import { startFixtureServer } from './fixture-server.ts';
 
@@ -13,15 +13,16 @@ test('attaches to a running Chromium over CDP', async ({ onTestFinished }) => {
   const server = await startFixtureServer();
   onTestFinished(() => server.close());
   const profile = await mkdtemp(join(tmpdir(), 'cdp-profile-'));
-  onTestFinished(() => rm(profile, { recursive: true, force: true }));
   const chromium = spawn(findChrome(), [...CHROMIUM_ARGS, '--headless', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // The profile goes once Chromium has exited: it writes there until then.
   onTestFinished(async () => {
     if (chromium.exitCode === null) {
       chromium.kill();
       await once(chromium, 'exit');
     }
+    await rm(profile, { recursive: true, force: true });
   });
 
   // Chromium prints "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID" once it accepts connections.
@@ -32,8 +33,10 @@ test('attaches to a running Chromium over CDP', async ({ onTestFinished }) => {
   }
   expect(cdpUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
 
-  const browser = await openBrowser({ cdpUrl });
+  const { browser, devtoolsUrl } = await openRunnerBrowser({ cdpUrl });
   onTestFinished(() => browser.close());
+  // What Stagehand attaches with: the same browser's WebSocket address.
+  expect(await devtoolsUrl()).toBe(cdpUrl);
   // Only a browser we attached to has a tab already open: the about:blank we started it with.
   expect(browser.contexts().flatMap((context) => context.pages().map((page) => page.url()))).toEqual(['about:blank']);
   const page = await (await browser.newContext()).newPage();

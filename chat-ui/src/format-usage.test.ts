@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatUsage } from './format-usage.ts';
+import { formatCalls, formatCost, formatUsage } from './format-usage.ts';
 
 describe('formatUsage', () => {
   it('names the model, the tokens in and out, and the estimated cost', () => {
@@ -19,5 +19,12 @@ describe('formatCost', () => {
     expect(formatCost(0.00004)).toBe('under $0.0001');
     expect(formatCost(0)).toBe('$0');
     expect(formatCost(2.5)).toBe('$2.50');
+  });
+});
+
+describe('formatCalls', () => {
+  it('counts model calls', () => {
+    expect(formatCalls(1)).toBe('1 model call');
+    expect(formatCalls(3)).toBe('3 model calls');
   });
 });

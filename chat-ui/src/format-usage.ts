@@ -14,3 +14,8 @@ export function formatCost(usd: number): string {
   if (usd < 0.0001) return 'under $0.0001';
   return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 }
+
+/** "1 model call", "3 model calls". */
+export function formatCalls(calls: number): string {
+  return `${calls} model ${calls === 1 ? 'call' : 'calls'}`;
+}

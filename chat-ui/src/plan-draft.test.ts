@@ -22,6 +22,30 @@ describe('checkStep', () => {
   it('starts a new step with sensible values where there are some, and empty the fields the person must fill', () => {
     for (const type of ['wait', 'press', 'screenshot'] as const) expect(checkStep(blankStep(type)).ok).toBe(true);
     expect(checkStep(blankStep('select'))).toEqual({ ok: false, problems: { fields: { target: 'Fill this in.', option: 'Fill this in.' } } });
+    expect(checkStep(blankStep('agent'))).toEqual({ ok: false, problems: { fields: { task: 'Fill this in.' } } });
+  });
+
+  it('starts an extract step with neither an element nor an instruction, so either can be filled in', () => {
+    expect(checkStep(blankStep('extract'))).toEqual({ ok: false, problems: { fields: {}, step: 'An extract step needs exactly one of "target" or "instruction".' } });
+    expect(checkStep(setField(blankStep('extract'), 'instruction', 'the price'))).toEqual({ ok: true, step: { type: 'extract', instruction: 'the price' } });
+    expect(checkStep(setField(blankStep('extract'), 'target', 'Price'))).toEqual({ ok: true, step: { type: 'extract', target: 'Price' } });
+  });
+});
+
+describe('editing an extract step with a shape', () => {
+  const shape = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, price: { type: 'number' } } } } as const;
+  const step: StepFields = { type: 'extract', instruction: 'name and price of each product', shape };
+
+  it('keeps the shape as it was while other fields change', () => {
+    const edited = setField(setField(step, 'instruction', 'name and price of each lamp'), 'timeoutMs', 5000);
+    expect(checkStep(edited)).toEqual({ ok: true, step: { type: 'extract', instruction: 'name and price of each lamp', shape, timeoutMs: 5000 } });
+  });
+
+  it('leaves the shape out once the step reads an element instead, and keeps it in the draft', () => {
+    const byElement = setField(setField(step, 'instruction', undefined), 'target', 'Price');
+    expect(checkStep(byElement)).toEqual({ ok: true, step: { type: 'extract', target: 'Price' } });
+    const back = setField(setField(byElement, 'target', undefined), 'instruction', 'the price');
+    expect(checkStep(back)).toEqual({ ok: true, step: { type: 'extract', instruction: 'the price', shape } });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { StepSchema } from '../../protocol/index.ts';
+import { DEFAULT_AGENT_ACTIONS, StepSchema } from '../../protocol/index.ts';
 import type { Step, StepType } from '../../protocol/index.ts';
 import { sentence } from './sentence.ts';
 
@@ -30,9 +30,12 @@ export const STEP_TYPE_LABELS: Record<StepType, string> = {
   press: 'Press a key',
   select: 'Choose an option',
   wait: 'Wait',
-  extract: 'Read text',
+  extract: 'Read from the page',
   screenshot: 'Take a screenshot',
   assert: 'Check the page shows text',
+  act: 'Do something described in words (AI)',
+  observe: 'List what can be done (AI)',
+  agent: 'Work out a small task (AI)',
 };
 
 export const STEP_FIELDS: Record<StepType, FieldSpec[]> = {
@@ -55,9 +58,31 @@ export const STEP_FIELDS: Record<StepType, FieldSpec[]> = {
     { name: 'text', label: 'Text to wait for', kind: 'text', optional: true },
     { name: 'ms', label: 'Or a time to wait, in milliseconds', kind: 'number', optional: true },
   ],
-  extract: [{ name: 'target', label: 'Element to read', kind: 'target' }],
+  extract: [
+    { name: 'target', label: 'Element to read', kind: 'target', optional: true },
+    {
+      name: 'instruction',
+      label: 'Or what to read, in words',
+      kind: 'text',
+      optional: true,
+      hint: 'Such as “name and price of each product”: the model works out how the first time, later runs replay it',
+    },
+  ],
   screenshot: [{ name: 'fullPage', label: 'The whole page, not only what fits the window', kind: 'checkbox', optional: true }],
   assert: [{ name: 'text', label: 'Text the page must show', kind: 'text' }],
+  act: [
+    {
+      name: 'instruction',
+      label: 'What to do',
+      kind: 'text',
+      hint: 'Such as “add the cheapest laptop to the cart”: the model works out how the first time, later runs replay it',
+    },
+  ],
+  observe: [{ name: 'instruction', label: 'About what', kind: 'text', optional: true, hint: 'Leave empty for everything on the page' }],
+  agent: [
+    { name: 'task', label: 'Task', kind: 'text', hint: 'A small sub-task, such as “open the order placed last week”' },
+    { name: 'maxActions', label: 'Most actions it may take', kind: 'number', optional: true, hint: `Default: ${DEFAULT_AGENT_ACTIONS}` },
+  ],
 };
 
 /** Fields every step may have besides its own. */
@@ -68,7 +93,7 @@ export const COMMON_FIELDS: FieldSpec[] = [
     label: 'Safe to do again if the runner is lost during it',
     kind: 'flag',
     optional: true,
-    hint: 'Default: no for clicks and key presses, which may have changed something; yes for other steps',
+    hint: 'Default: no for clicks, key presses and AI actions, which may have changed something; yes for other steps',
   },
 ];
 
@@ -90,8 +115,16 @@ export function blankStep(type: StepType): StepFields {
     case 'assert':
       return { type, text: '' };
     case 'click':
-    case 'extract':
       return { type, target: '' };
+    case 'extract':
+      // Either an element or an instruction: an empty target would have to be cleared before an instruction could be used.
+      return { type };
+    case 'act':
+      return { type, instruction: '' };
+    case 'observe':
+      return { type };
+    case 'agent':
+      return { type, task: '' };
   }
 }
 
@@ -114,7 +147,7 @@ export function moveItem<T>(items: readonly T[], index: number, by: -1 | 1): T[]
 
 /** Checks a step with the protocol's own StepSchema, as the server will, and says what is wrong in words for people. */
 export function checkStep(fields: StepFields): StepCheck {
-  const result = StepSchema.safeParse(fields);
+  const result = StepSchema.safeParse(withoutStrayShape(fields));
   if (result.success) return { ok: true, step: result.data };
   const problems: StepProblems = { fields: {} };
   for (const issue of result.error.issues) {
@@ -123,6 +156,15 @@ export function checkStep(fields: StepFields): StepCheck {
     else problems.fields[field] ??= describeIssue(issue);
   }
   return { ok: false, problems };
+}
+
+/**
+ * An extract step's `shape` (set by the planner; the editor has no field for it) goes with its
+ * instruction. Once the step reads an element instead, it is checked and saved without it, rather
+ * than failing on a field the person cannot see; the draft keeps it in case the instruction returns.
+ */
+function withoutStrayShape(fields: StepFields): StepFields {
+  return fields.type === 'extract' && fields.instruction === undefined && fields.shape !== undefined ? setField(fields, 'shape', undefined) : fields;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

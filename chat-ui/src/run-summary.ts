@@ -1,7 +1,8 @@
 import type { PlanView, RunView, StepState } from '../../protocol/index.ts';
-import { describeStep, formatDuration } from '../../protocol/index.ts';
+import { describeStep, formatDuration, isAiStep } from '../../protocol/index.ts';
 
-export type StepRowModel = { index: number; label: string; state: StepState | undefined };
+/** One step's row: `ai` for a step that calls a language model (known from the plan, or else from a resolution it reported). */
+export type StepRowModel = { index: number; label: string; ai: boolean; state: StepState | undefined };
 
 /** A row per step of the plan, with its state in one attempt; steps are numbered only when the plan is not known. */
 export function stepRows(plan: PlanView | undefined, states: readonly StepState[]): StepRowModel[] {
@@ -9,7 +10,8 @@ export function stepRows(plan: PlanView | undefined, states: readonly StepState[
   const count = Math.max(plan?.steps.length ?? 0, ...states.map((state) => state.index + 1));
   return Array.from({ length: count }, (_, index) => {
     const step = plan?.steps[index];
-    return { index, label: step ? describeStep(step) : `Step ${index + 1}`, state: byIndex.get(index) };
+    const state = byIndex.get(index);
+    return { index, label: step ? describeStep(step) : `Step ${index + 1}`, ai: step ? isAiStep(step) : state?.output?.resolution !== undefined, state };
   });
 }
 

@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
-import { describeStep, formatDuration, type ChatMessage, type PlanView, type RunView } from '../../protocol/index.ts';
+import { describeOutput, describeStep, formatDuration, type ChatMessage, type PlanView, type RunView } from '../../protocol/index.ts';
 import { redact, secretValuesIn } from './secret-values.ts';
 
 /** Steps of a run listed in full; a longer run is summarised. */
@@ -57,12 +57,15 @@ export function renderRun(run: RunView, plan: PlanView | undefined): string {
   const took = run.startedAt && run.endedAt ? ` in ${formatDuration(Date.parse(run.endedAt) - Date.parse(run.startedAt))}` : '';
   const lines = [`[Run ${run.id}: ${run.status}${took}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}]`];
   if (run.error && run.status !== 'succeeded') lines.push(`Error: ${run.error.message}`);
-  const notable = run.steps.filter((step) => step.output?.text !== undefined || step.status === 'failed');
+  const notable = run.steps.filter((step) => describeOutput(step.output) !== undefined || step.status === 'failed');
   for (const step of notable.slice(0, STEPS_SHOWN)) {
     const planned = plan?.steps[step.index];
     const label = `Step ${step.index + 1}${planned ? ` (${describeStep(planned)})` : ''}`;
     if (step.status === 'failed') lines.push(`${label} failed: ${step.error?.message ?? 'no reason given'}`);
-    else lines.push(`${label} read: ${JSON.stringify(truncate(step.output!.text!, OUTPUT_SHOWN))}`);
+    else {
+      const { verb, text } = describeOutput(step.output)!;
+      lines.push(`${label} ${verb}: ${truncate(text, OUTPUT_SHOWN)}`);
+    }
   }
   if (notable.length > STEPS_SHOWN) lines.push(`(${notable.length - STEPS_SHOWN} more steps with output: use get_run)`);
   return lines.join('\n');

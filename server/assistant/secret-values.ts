@@ -25,19 +25,15 @@ export function secretValueOf(step: Step): string | undefined {
   return SENSITIVE_FIELD.test(targetText(step.target)) ? step.value : undefined;
 }
 
-/** Every secret value the plans of these messages type, longest first (so a value inside another is hidden too). */
-export function secretValuesIn(messages: readonly ChatMessage[]): string[] {
-  const values = new Set<string>();
-  for (const message of messages) {
-    for (const part of message.parts) {
-      if (part.type !== 'data-plan') continue;
-      for (const step of part.data.steps) {
-        const value = secretValueOf(step);
-        if (value !== undefined) values.add(value);
-      }
-    }
-  }
+/** Every secret value these steps type, longest first (so a value inside another is hidden too). */
+export function secretValuesOf(steps: readonly Step[]): string[] {
+  const values = new Set(steps.map(secretValueOf).filter((value) => value !== undefined));
   return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** Every secret value the plans of these messages type, longest first. */
+export function secretValuesIn(messages: readonly ChatMessage[]): string[] {
+  return secretValuesOf(messages.flatMap((message) => message.parts.flatMap((part) => (part.type === 'data-plan' ? part.data.steps : []))));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { UsageMeter } from '../models/usage-meter.ts';
 import type { CallUsage, ModelPlanner } from '../planner/model-planner.ts';
 import type { Prompt } from '../prompts/load-prompt.ts';
 import { textParts, type AppendAssistantResult, type FinishedRun, type HeldRun, type NewAssistantMessage, type NewPlan, type Store } from '../store/store.ts';
+import type { PlanRepair } from './plan-repair.ts';
 import { summarizeRun } from './run-summary.ts';
 
 export type ChatService = {
@@ -43,6 +44,8 @@ export type Assistant = {
   planner: ModelPlanner;
   meter: UsageMeter;
   historyTokens: number;
+  /** Repairs the plans of failed runs (when REPAIR_MAX_ATTEMPTS allows). */
+  repair: PlanRepair;
 };
 
 export type ChatServiceOptions = {
@@ -222,18 +225,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     },
 
     async summarizeRun(finished) {
-      const { ownerId, conversationId } = finished.change;
-      // Plans the assistant made get a closing message from it, answering what was asked.
-      const byAssistant = assistant && finished.plan.source === 'model';
-      const result = await store.messages.appendAssistant(ownerId, conversationId, {
-        summaryOf: finished.run.id,
-        ...(byAssistant
-          ? { parts: [], status: 'streaming', streamLeaseMs: options.streamLeaseMs, prompt: { name: assistant.prompt.name, hash: assistant.prompt.hash } }
-          : { parts: textParts(summarizeRun(finished)) }),
-      });
-      if (result?.status !== 'appended') return;
-      hub.publish(result.change);
-      if (byAssistant) writeReply(ownerId, conversationId, result.message.id, finished);
+      if (assistant?.repair.canRepair(finished.run, finished.plan)) repairInBackground(finished, assistant);
+      else await closeRun(finished);
     },
 
     async summarizePending() {
@@ -254,6 +247,61 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       hub.publishDeleted(ownerId, conversationId);
     },
   };
+
+  /** Posts the closing message of a run (once: a second call changes nothing). */
+  async function closeRun(finished: FinishedRun) {
+    const { ownerId, conversationId } = finished.change;
+    // Plans the assistant made get a closing message from it, answering what was asked.
+    const byAssistant = assistant && finished.plan.source === 'model';
+    const result = await store.messages.appendAssistant(ownerId, conversationId, {
+      summaryOf: finished.run.id,
+      ...(byAssistant
+        ? { parts: [], status: 'streaming', streamLeaseMs: options.streamLeaseMs, prompt: { name: assistant.prompt.name, hash: assistant.prompt.hash } }
+        : { parts: textParts(summarizeRun(finished)) }),
+    });
+    if (result?.status !== 'appended') return;
+    hub.publish(result.change);
+    if (byAssistant) writeReply(ownerId, conversationId, result.message.id, finished);
+  }
+
+  /** Runs being repaired by this server, so the sweep for closing messages does not repair one twice. */
+  const repairing = new Set<string>();
+
+  /**
+   * Repairs a failed run's plan in the background (the model may take a while) and queues a run
+   * of the repaired plan, in the run's closing message; without a repair, the run is closed as usual.
+   */
+  function repairInBackground(finished: FinishedRun, { repair, meter }: Assistant) {
+    const { ownerId, conversationId } = finished.change;
+    const runId = finished.run.id;
+    if (repairing.has(runId)) return;
+    repairing.add(runId);
+    const attempt = async () => {
+      await meter.assertWithinBudget({ ownerId });
+      const result = await repair.propose({ ownerId, run: finished.run, plan: finished.plan });
+      if (!result?.repair) {
+        if (result) await meter.record({ ownerId, conversationId, runId, purpose: 'plan', ...result.call });
+        return closeRun(finished);
+      }
+      const { explanation, steps, model, prompt } = result.repair;
+      const appended = await append(ownerId, conversationId, {
+        summaryOf: runId,
+        parts: textParts(explanation),
+        plan: { source: 'model', steps, model, prompt, repairOf: finished.plan.id },
+        run: runLimits,
+      });
+      const planId = appended.status === 'appended' ? appended.message.parts.find((part) => part.type === 'data-plan')?.id : undefined;
+      await meter.record({ ownerId, conversationId, ...(planId ? { planId } : { runId }), purpose: 'plan', ...result.call });
+      if (appended.status === 'too-many-runs') await closeRun(finished);
+    };
+    void attempt()
+      .catch(async (error: unknown) => {
+        logger.warn({ err: error, runId }, 'the plan of a failed run could not be repaired');
+        await closeRun(finished);
+      })
+      .catch((error: unknown) => logger.error({ err: error, runId }, 'closing a run failed'))
+      .finally(() => repairing.delete(runId));
+  }
 
   /** A prompt for `POST /api/runs`: a command, or (with a model) a plan from the planner and what planning used. */
   async function planPrompt(

@@ -1,4 +1,4 @@
-import { describeStep, type PlanView, type RunView } from '../../protocol/index.ts';
+import { describeOutput, describeStep, type PlanView, type RunView } from '../../protocol/index.ts';
 
 /** The closing message of a run: what happened, in one or two sentences, plus anything it read. */
 export function summarizeRun({ run, plan }: { run: RunView; plan: PlanView }): string {
@@ -24,9 +24,9 @@ export function summarizeRun({ run, plan }: { run: RunView; plan: PlanView }): s
   }
 
   for (const [index, step] of run.steps.entries()) {
-    const text = step.output?.text;
+    const output = describeOutput(step.output);
     const planned = plan.steps[index];
-    if (text !== undefined && planned) lines.push(`${describeStep(planned)}: ${JSON.stringify(truncate(text, 500))}`);
+    if (output !== undefined && planned) lines.push(`${describeStep(planned)}: ${truncate(output.text, 500)}`);
   }
   return lines.join('\n');
 }

@@ -153,3 +153,43 @@ describe('demo router', () => {
     expect(hostile).toContain('Results for “&lt;img src=x onerror=alert(1)&gt;”');
   });
 });
+
+describe('demo shop', () => {
+  it('searches, lists four results a page with prices, and links to the next page', async () => {
+    const first = await (await get('/demo/shop/search?q=laptop')).text();
+    expect(first).toContain('6 products found. Page 1 of 2.');
+    expect(first.match(/<li class="product">/g)).toHaveLength(4);
+    expect(first).toContain('<a class="name" href="/demo/shop/product/1">Aero 13 laptop</a> <span class="price">$899.00</span>');
+    expect(first).toContain('href="/demo/shop/search?q=laptop&amp;page=2">Next page</a>');
+    const second = await (await get('/demo/shop/search?q=laptop&page=2')).text();
+    expect(second.match(/<li class="product">/g)).toHaveLength(2);
+    expect(second).toContain('$1,349.00');
+    expect(second).not.toContain('Next page');
+  });
+
+  it('shows a product and adds it to the cart; an unknown one is a 404', async () => {
+    expect(await (await get('/demo/shop/product/2')).text()).toContain('<button type="submit">Add to cart</button>');
+    const added = await fetch(`${origin}/demo/shop/product/2/cart`, { method: 'POST' });
+    expect(await added.text()).toContain('Added Forge 16 laptop to your cart.');
+    expect((await get('/demo/shop/product/99')).status).toBe(404);
+    expect((await get('/demo/shop/product/abc')).status).toBe(404);
+  });
+
+  it('renames and moves the search button and shows results as cards in the redesign', async () => {
+    const app = express();
+    app.use(createDemoRouter({ shopDesign: () => 'redesigned' }));
+    const redesigned = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const url = `http://127.0.0.1:${(redesigned.address() as AddressInfo).port}`;
+      const home = await (await fetch(`${url}/shop`)).text();
+      expect(home).toContain('<button type="submit" class="primary">Find</button>');
+      expect(home).not.toContain('>Search</button>');
+      const results = await (await fetch(`${url}/shop/search?q=mouse`)).text();
+      expect(results).toContain('<article class="tile"><h3><a href="/shop/product/7">Drift wireless mouse</a></h3><p class="cost">$29.00</p></article>');
+    } finally {
+      await new Promise((resolve) => redesigned.close(resolve));
+    }
+  });
+});

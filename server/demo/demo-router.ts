@@ -7,6 +7,7 @@ import { createDemoSessions, DEMO_SESSION_COOKIE } from './demo-session.ts';
 import { formPage } from './form-page.ts';
 import { indexPage } from './index-page.ts';
 import { loginPage } from './login-page.ts';
+import { PRODUCTS, shopHomePage, shopNotFoundPage, shopProductPage, shopResultsPage, type ShopDesign } from './shop-pages.ts';
 
 /** The one account of the demo; the login page says so. */
 export const DEMO_ACCOUNT = { email: 'alice@example.com', password: 'secret' } as const;
@@ -17,12 +18,20 @@ const LoginFormSchema = z.object({
   password: z.string().max(1000).catch(''),
 });
 const FormQuerySchema = z.object({ q: z.string().max(200).catch('') });
+const SearchQuerySchema = z.object({ q: z.string().max(200).catch(''), page: z.coerce.number().int().min(1).max(1_000).catch(1) });
+const ProductParamsSchema = z.object({ id: z.coerce.number().int().catch(0) });
+
+export type DemoRouterOptions = {
+  /** Which design the shop shows; tests change it between runs to make compiled steps heal. Default classic. */
+  shopDesign?: () => ShopDesign;
+};
 
 /**
  * skipper's own demo site, so a first run works without internet: a sign-in form, a dashboard
- * behind it, and a page of other controls. Mounted by the server at `/demo`; links follow the mount point.
+ * behind it, a page of other controls, and a small shop (search, results over two pages,
+ * products) for AI steps. Mounted by the server at `/demo`; links follow the mount point.
  */
-export function createDemoRouter(): Router {
+export function createDemoRouter({ shopDesign = () => 'classic' }: DemoRouterOptions = {}): Router {
   const router = express.Router();
   const sessions = createDemoSessions();
   const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, path: req.baseUrl || '/' });
@@ -60,7 +69,22 @@ export function createDemoRouter(): Router {
     sendDemoPage(res, formPage({ base: req.baseUrl, query: q }));
   });
 
+  router.get('/shop', (req, res) => sendDemoPage(res, shopHomePage({ base: req.baseUrl, design: shopDesign() })));
+
+  router.get('/shop/search', (req, res) => {
+    const { q, page } = SearchQuerySchema.parse(req.query);
+    sendDemoPage(res, shopResultsPage({ base: req.baseUrl, design: shopDesign(), query: q, page }));
+  });
+
+  router.get('/shop/product/:id', (req, res) => sendProduct(req, res, false));
+  router.post('/shop/product/:id/cart', (req, res) => sendProduct(req, res, true));
+
   return router;
+}
+
+function sendProduct(req: Request, res: Response, added: boolean): void {
+  const product = PRODUCTS.find((candidate) => candidate.id === ProductParamsSchema.parse(req.params).id);
+  sendDemoPage(res, product ? shopProductPage({ base: req.baseUrl, product, added }) : shopNotFoundPage({ base: req.baseUrl }));
 }
 
 /** 303 so the browser follows with a GET, whatever method brought it here. */

@@ -17,6 +17,11 @@ const PAGES = [
     name: 'Settings and search',
     summary: 'A plan dropdown, a search box with only a placeholder, a button that answers after a second, and a subscribe button.',
   },
+  {
+    path: '/shop',
+    name: 'Shop',
+    summary: 'A small shop to try AI steps on: search, results with prices over two pages, product pages with Add to cart.',
+  },
 ] as const;
 
 export function indexPage(base: string): DemoPage {

@@ -38,7 +38,7 @@ export function createDispatchLoop(options: DispatchLoopOptions): DispatchLoop {
         continue;
       }
       session.active.set(claim.runId, { attempt: claim.attempt, stepCount: claim.steps.length });
-      session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings });
+      session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings, compiled: claim.compiled });
       logger.info({ runId: claim.runId, attempt: claim.attempt, runner: session.name }, 'run assigned');
     }
   }

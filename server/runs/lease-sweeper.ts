@@ -10,8 +10,8 @@ export type LeaseSweeperOptions = {
   decide(lost: LostAttempt): LostAttemptOutcome;
   /** A run ended here; its runner, if still connected, must stop it. */
   onEnded(finished: FinishedRun, holder: HeldRun): Promise<void>;
-  /** Runs were queued again: wake the dispatcher. */
-  onRequeued(): void;
+  /** Runs were queued again (their runner lost): stop what they still had going, wake the dispatcher. */
+  onRequeued(runIds: string[]): void;
   everyMs: number;
 };
 
@@ -24,14 +24,14 @@ export function createLeaseSweeper(options: LeaseSweeperOptions) {
 
   async function sweep() {
     const { requeued, ended } = await store.queue.reclaim({ decide });
-    for (const change of requeued) publish(change);
+    for (const { change } of requeued) publish(change);
     for (const finished of ended) {
       publish(finished.change);
       await options.onEnded(finished, finished.holder);
     }
     if (requeued.length > 0) {
       logger.warn({ runs: requeued.length }, 'runs queued again after losing their runner');
-      options.onRequeued();
+      options.onRequeued(requeued.map((run) => run.runId));
     }
   }
 

@@ -2,13 +2,13 @@ import { describeStep, formatDuration, type ErrorInfo, type Step } from '../../p
 import type { LostAttempt, LostAttemptOutcome } from '../store/store.ts';
 
 /**
- * Whether a step may run again after its runner was lost while running it. Clicks and key
- * presses may have submitted a form, placed an order or deleted something; everything else
+ * Whether a step may run again after its runner was lost while running it. Clicks, key presses
+ * and AI actions may have submitted a form, placed an order or deleted something; everything else
  * only reads the page or changes a field that has not been submitted. A plan overrides this
  * per step with `safeToRetry`.
  */
 export function isSafeToRetry(step: Step): boolean {
-  return step.safeToRetry ?? (step.type !== 'click' && step.type !== 'press');
+  return step.safeToRetry ?? !['click', 'press', 'act', 'agent'].includes(step.type);
 }
 
 export type LostAttemptPolicyOptions = {

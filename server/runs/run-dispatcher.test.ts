@@ -52,7 +52,7 @@ describe('run dispatcher', () => {
       maxDurationMs: 600_000,
       maxRunnerCapacity: 16,
       sweepEveryMs: 50,
-      settings: { stepTimeoutMs: 1000, screenshotQuality: 50 },
+      settings: { stepTimeoutMs: 1000, aiStepTimeoutMs: 5000, screenshotQuality: 50 },
       onRunFinished: async (run) => finished.push(run),
       ...options,
     });

@@ -1,10 +1,12 @@
 import type { RunSettings, StepScreenshotHeader, Welcome } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
+import type { BrowserStepModel } from '../models/browser-step-model.ts';
 import { CLOSE_CODES } from '../net/web-socket.ts';
 import type { Change, FinishedRun, HeldRun, Store } from '../store/store.ts';
 import { createDispatchLoop } from './dispatch-loop.ts';
 import { createLeaseSweeper } from './lease-sweeper.ts';
 import { decideLostAttempt } from './lost-attempt-policy.ts';
+import { createModelBridge } from './model-bridge.ts';
 import { createRunnerEventRouter, type RunnerEvent } from './runner-events.ts';
 import { createRunnerRegistry, type RunnerSession } from './runner-registry.ts';
 
@@ -55,6 +57,8 @@ export type RunDispatcherOptions = {
   /** Most runs one runner is given at once, whatever it announces. */
   maxRunnerCapacity: number;
   settings: RunSettings;
+  /** Answers the model calls of AI steps; without one they fail with `model-unavailable`. */
+  browserModel?: BrowserStepModel;
   /** How often queued runs and expired leases are looked for without being woken. Default a quarter of the lease, within 0.25-5 s. */
   sweepEveryMs?: number;
   /** Called once for every run that reaches a final status through its runner or the sweeper. */
@@ -74,11 +78,14 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
   const everyMs = options.sweepEveryMs ?? Math.min(Math.max(Math.floor(leaseMs / 4), 250), 5_000);
 
   const loop = createDispatchLoop({ store, registry, publish, logger, leaseMs, maxDurationMs, settings: options.settings, everyMs });
+  // An answer waits as long as the runner's runs wait for it to reconnect.
+  const bridge = createModelBridge({ store, registry, logger, keepAnswersMs: reconnectGraceMs, ...(options.browserModel && { model: options.browserModel }) });
   const events = createRunnerEventRouter({
     store,
     publish,
     logger,
     leaseMs,
+    bridge,
     onFinished: options.onRunFinished,
     onSlotFreed: loop.wake,
   });
@@ -92,10 +99,15 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
       stopHeld([holder]);
       await options.onRunFinished(finished);
     },
-    onRequeued: loop.wake,
+    onRequeued(runIds) {
+      // A model call of the lost attempt has nobody waiting for it any more.
+      bridge.cancelRuns(runIds);
+      loop.wake();
+    },
   });
 
   function stopHeld(held: HeldRun[]) {
+    bridge.cancelRuns(held.map((run) => run.runId));
     for (const { runId, attempt, runnerId } of held) {
       const session = registry.get(runnerId);
       if (session?.active.get(runId)?.attempt !== attempt) continue;
@@ -147,6 +159,7 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
     },
 
     async stop() {
+      bridge.stop();
       await sweeper.stop();
       await loop.stop();
     },

@@ -1,6 +1,7 @@
 import type { RunnerMessage, StepScreenshotHeader } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Change, FinishedRun, Store } from '../store/store.ts';
+import type { ModelBridge } from './model-bridge.ts';
 import type { RunnerSession } from './runner-registry.ts';
 
 export type RunnerEvent = Exclude<RunnerMessage, { type: 'hello' }>;
@@ -10,6 +11,8 @@ export type RunnerEventRouterOptions = {
   publish(change: Change): void;
   logger: Logger;
   leaseMs: number;
+  /** Answers the model calls of AI steps. */
+  bridge: ModelBridge;
   /** A run ended through its runner's `run-end`. */
   onFinished(finished: FinishedRun): Promise<void>;
   /** A slot freed up. */
@@ -42,9 +45,17 @@ export function createRunnerEventRouter(options: RunnerEventRouterOptions) {
 
   return {
     async handle(session: RunnerSession, message: RunnerEvent): Promise<void> {
-      if (message.type === 'heartbeat') {
-        await store.queue.renewLeases({ runnerId: session.id, runs: message.runs, leaseMs });
-        return;
+      switch (message.type) {
+        case 'heartbeat':
+          await store.queue.renewLeases({ runnerId: session.id, runs: message.runs, leaseMs });
+          return;
+        // Requests, not events: answered (or dropped) by the bridge, never acknowledged.
+        case 'model-call':
+          options.bridge.call(session, message);
+          return;
+        case 'model-cancel':
+          options.bridge.cancel(session, message.requestId);
+          return;
       }
       const { type, ...event } = message;
       const holder = { ...event, runnerId: session.id };
@@ -71,6 +82,7 @@ export function createRunnerEventRouter(options: RunnerEventRouterOptions) {
           }
           case 'run-end': {
             session.active.delete(message.runId);
+            options.bridge.cancelRuns([message.runId]);
             const finished = await store.queue.finish({ ...holder, status: message.status, ...(message.error && { error: message.error }) });
             if (finished) {
               publish(finished.change);

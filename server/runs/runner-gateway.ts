@@ -108,6 +108,12 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
         sendError(socket, 'invalid-frame', 'Send hello first.');
         return;
       }
+      // A model call is a request, not an event: it does not wait behind the events before it
+      // (a step's end, a screenshot being stored). Its run was assigned before the runner could ask.
+      if (session && (message.type === 'model-call' || message.type === 'model-cancel')) {
+        void dispatcher.handle(session, message);
+        return;
+      }
       enqueue(async () => {
         if (session) await dispatcher.handle(session, message);
       });

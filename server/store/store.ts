@@ -4,6 +4,7 @@ import type {
   Conversation,
   ErrorInfo,
   MessageStatus,
+  StepResolution,
   PlanView,
   RunView,
   Step,
@@ -30,6 +31,11 @@ export type NewPlan = {
   prompt?: { name: string; hash: string };
   /** Default `approved`; a plan the assistant proposes waits as `proposed`. */
   status?: 'proposed' | 'approved';
+  /**
+   * The plan this one repairs, after a run of it failed: the new plan is its next version, one
+   * more repair along, and keeps what its unchanged AI steps compiled to.
+   */
+  repairOf?: string;
 };
 
 /** What a message says, as stored: text, reasoning, tool calls. Its plan and run are attached by reference. */
@@ -174,6 +180,8 @@ export type ModelCall = {
   messageId?: string;
   planId?: string;
   runId?: string;
+  /** With `runId`: the attempt and step the call was for. */
+  attempt?: number;
   stepIndex?: number;
   purpose: ModelCallPurpose;
   model: string;
@@ -195,8 +203,11 @@ export interface ArtifactRepository {
   get(ownerId: string, artifactId: string): Promise<{ mimeType: string; bytes: Uint8Array } | null>;
 }
 
-/** A run handed to a runner. */
-export type Claim = { runId: string; attempt: number; steps: Step[]; change: Change };
+/** What an AI step of a plan compiled to, by step index. */
+export type CompiledStep = { index: number; resolution: StepResolution };
+
+/** A run handed to a runner, with what earlier runs of its plan compiled its AI steps to. */
+export type Claim = { runId: string; attempt: number; steps: Step[]; compiled: CompiledStep[]; change: Change };
 
 /**
  * Identifies one attempt of one run held by one runner, and the event's number within the
@@ -257,9 +268,12 @@ export interface RunQueue {
    * own transaction with the run locked, applying what `decide` returns for it.
    */
   reclaim(input: { decide(lost: LostAttempt): LostAttemptOutcome }): Promise<{
-    requeued: Change[];
+    /** Attempts taken back whose run waits for another runner. */
+    requeued: { runId: string; change: Change }[];
     ended: (FinishedRun & { holder: HeldRun })[];
   }>;
+  /** The run a runner holds, for metering its model calls; null if it does not hold it (any more). */
+  heldRun(holder: Omit<Holder, 'seq'>): Promise<{ ownerId: string; conversationId: string; planId: string } | null>;
   /** Runs that ended but have no closing message yet, oldest first (after a crash, or while the summary is being written). */
   unsummarized(limit: number): Promise<FinishedRun[]>;
 }

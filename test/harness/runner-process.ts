@@ -16,6 +16,14 @@ export type RunnerProcess = {
 
 const MAIN = fileURLToPath(new URL('../../agent-runner/main.ts', import.meta.url));
 
+/**
+ * What the runner process inherits: this environment without any model key or endpoint. A
+ * runner never needs them (its model calls go through the server), so tests prove it works without.
+ */
+export function runnerEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/_API_KEY$|^LLM_/.test(name)));
+}
+
 /** The real runner, as its own process, as `npm run runner` starts it. */
 export async function startRunnerProcess(options: {
   serverUrl: string;
@@ -27,7 +35,7 @@ export async function startRunnerProcess(options: {
 }): Promise<RunnerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: {
-      ...process.env,
+      ...runnerEnvironment(),
       SERVER_URL: options.serverUrl,
       RUNNER_TOKEN: options.token,
       RUNNER_NAME: options.name,

@@ -20,6 +20,7 @@ export type TestServerOptions = {
   /** Reuse this database (to restart a server on the same data); default a fresh one. */
   database?: TestDatabase;
   stepTimeoutMs?: number;
+  aiStepTimeoutMs?: number;
   /** Serve this built chat UI. */
   uiDir?: string;
   /** Runner token; default a random one. */
@@ -74,6 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       httpHeadersTimeoutMs: options.httpHeadersTimeoutMs ?? 10_000,
       httpRequestTimeoutMs: options.httpRequestTimeoutMs ?? 30_000,
       stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
+      aiStepTimeoutMs: options.aiStepTimeoutMs ?? 30_000,
       screenshotQuality: 70,
     },
   });

@@ -48,10 +48,15 @@ export function RunCard({ plan, run, actions, onOpenScreenshot }: RunCardProps) 
     <section className={`run-card run-card--${status}`} data-testid="run-card" data-status={status} aria-labelledby={headingId}>
       <header className="run-card-header">
         <h3 id={headingId} className="run-card-title">
-          Plan{' '}
+          {plan?.repairs === undefined ? 'Plan' : 'Repaired plan'}{' '}
           <span className="run-card-count">
             · {rows.length} {rows.length === 1 ? 'step' : 'steps'}
             {plan && plan.version > 1 && ` · version ${plan.version}`}
+            {plan?.repairs !== undefined && (
+              <span title="The planner changed the plan after a run of it failed; this counts the repairs since the plan you ran.">
+                {` · repair ${plan.repairs}`}
+              </span>
+            )}
             {plan?.model && ` · planned by ${plan.model}`}
           </span>
         </h3>
@@ -107,7 +112,9 @@ export function RunCard({ plan, run, actions, onOpenScreenshot }: RunCardProps) 
             ) : (
               <RunControls plan={plan} run={run} actions={actions} />
             )}
-            {plan?.usage && <UsageLine usage={plan.usage} label="Planning used" />}
+            {/* With both shown, the labels tell them apart. */}
+            {plan?.usage && <UsageLine usage={plan.usage} label="Planning used" labelShown={run?.usage !== undefined} />}
+            {run?.usage && <UsageLine usage={run.usage} label="This run used" labelShown={plan?.usage !== undefined} />}
           </footer>
         </>
       )}

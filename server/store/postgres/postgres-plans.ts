@@ -4,12 +4,16 @@ import type { NewPlan, PlanChange, PlanRepository } from '../store.ts';
 import { countQueuedRuns, insertRun, lockConversation, recordMessageChange, transaction } from './sql.ts';
 import { loadPlans } from './views.ts';
 
-/** Stores a new plan of a conversation; returns its id. */
-export async function insertPlan(client: pg.PoolClient, ownerId: string, conversationId: string, plan: NewPlan): Promise<string> {
+/** Stores a new plan of a conversation; returns its id (null if the plan it repairs is not the conversation's). */
+export async function insertPlan(client: pg.PoolClient, ownerId: string, conversationId: string, plan: NewPlan): Promise<string | null> {
   const planId = randomUUID();
-  await client.query(
-    `INSERT INTO plans (id, owner_id, conversation_id, source, status, steps, model, prompt_name, prompt_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  const { rowCount } = await client.query(
+    `INSERT INTO plans (id, owner_id, conversation_id, source, status, steps, model, prompt_name, prompt_hash,
+                        version, previous_version_id, repairs)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce(earlier.version + 1, 1), earlier.id, coalesce(earlier.repairs + 1, 0)
+     FROM (SELECT 1) AS one
+     LEFT JOIN plans earlier ON earlier.id = $10 AND earlier.owner_id = $2 AND earlier.conversation_id = $3
+     WHERE $10::uuid IS NULL OR earlier.id IS NOT NULL`,
     [
       planId,
       ownerId,
@@ -20,8 +24,20 @@ export async function insertPlan(client: pg.PoolClient, ownerId: string, convers
       plan.model ?? null,
       plan.prompt?.name ?? null,
       plan.prompt?.hash ?? null,
+      plan.repairOf ?? null,
     ],
   );
+  if (rowCount === 0) return null;
+  if (plan.repairOf) {
+    // Steps the repair left as they were, at the same place, replay what they compiled to.
+    await client.query(
+      `INSERT INTO plan_step_resolutions (plan_id, step_index, owner_id, resolution, source, run_id)
+       SELECT $1, r.step_index, r.owner_id, r.resolution, r.source, r.run_id
+       FROM plan_step_resolutions r JOIN plans earlier ON earlier.id = r.plan_id JOIN plans repaired ON repaired.id = $1
+       WHERE r.plan_id = $2 AND earlier.steps -> r.step_index = repaired.steps -> r.step_index`,
+      [planId, plan.repairOf],
+    );
+  }
   return planId;
 }
 
@@ -78,6 +94,7 @@ export function createPostgresPlans(pool: pg.Pool): PlanRepository {
         );
         if (!rows[0] || !(await lockConversation(client, ownerId, rows[0].conversation_id))) return null;
         const planId = await insertPlan(client, ownerId, rows[0].conversation_id, plan);
+        if (!planId) return null;
         await client.query('UPDATE messages SET plan_id = $2 WHERE id = $1', [messageId, planId]);
         const change = await recordMessageChange(client, ownerId, rows[0].conversation_id, messageId);
         return { plan: (await loadPlans(client, ownerId, [planId])).get(planId)!, change };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ErrorInfo, Step } from '../../../protocol/index.ts';
-import type { Change, FinishedRun, HeldRun, Holder, LostReason, RunQueue } from '../store.ts';
+import type { Change, CompiledStep, FinishedRun, HeldRun, Holder, LostReason, RunQueue } from '../store.ts';
 import { recordRunChange, transaction } from './sql.ts';
 import { loadRuns } from './views.ts';
 
@@ -89,8 +89,13 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
            SELECT $1, $2, index, $3, 'pending' FROM generate_series(0, $4::integer - 1) AS index`,
           [run.id, run.attempt, run.owner_id, run.steps.length],
         );
+        const { rows: compiled } = await client.query<CompiledStep>(
+          `SELECT step_index AS index, resolution FROM plan_step_resolutions
+           WHERE plan_id = (SELECT plan_id FROM runs WHERE id = $1) ORDER BY step_index`,
+          [run.id],
+        );
         const change = await recordRunChange(client, run.owner_id, run.conversation_id, run.id);
-        return { runId: run.id, attempt: run.attempt, steps: run.steps, change };
+        return { runId: run.id, attempt: run.attempt, steps: run.steps, compiled, change };
       });
     },
 
@@ -144,6 +149,19 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
            WHERE run_id = $1 AND attempt = $2 AND step_index = $3`,
           [run.id, run.attempt, index, status, durationMs, error ?? null, output ?? null],
         );
+        // An AI step the model resolved (or re-resolved after its replay failed) is compiled:
+        // the next run of the plan replays it without a model.
+        const resolution = output?.resolution;
+        if (status === 'succeeded' && resolution?.compiled && resolution.source !== 'replayed') {
+          await client.query(
+            `INSERT INTO plan_step_resolutions (plan_id, step_index, owner_id, resolution, source, run_id)
+             SELECT r.plan_id, $2, r.owner_id, $3, $4, r.id FROM runs r JOIN plans p ON p.id = r.plan_id
+             WHERE r.id = $1 AND $2 < jsonb_array_length(p.steps)
+             ON CONFLICT (plan_id, step_index)
+             DO UPDATE SET resolution = EXCLUDED.resolution, source = EXCLUDED.source, run_id = EXCLUDED.run_id, updated_at = now()`,
+            [run.id, index, resolution.compiled, resolution.source],
+          );
+        }
         return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
       });
     },
@@ -180,7 +198,7 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
     async reclaim({ decide }) {
       const due = `status = 'running' AND (lease_expires_at < now() OR deadline_at < now())`;
       const { rows } = await pool.query<{ id: string }>(`SELECT id FROM runs WHERE ${due}`);
-      const requeued: Change[] = [];
+      const requeued: { runId: string; change: Change }[] = [];
       const ended: (FinishedRun & { holder: HeldRun })[] = [];
       // One transaction per run, re-checking under lock: the run may have moved on meanwhile.
       for (const { id } of rows) {
@@ -198,7 +216,7 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
           const outcome = decide({ run: view, plan, reason: run.reason });
           const holder = { runId: run.id, attempt: run.attempt, runnerId: run.runner_id };
           if (outcome.status === 'queued') {
-            requeued.push((await endAttempt(client, run, 'queued', outcome.error)).change);
+            requeued.push({ runId: run.id, change: (await endAttempt(client, run, 'queued', outcome.error)).change });
           } else {
             const error = outcome.status === 'failed' ? outcome.error : undefined;
             ended.push({ ...(await endAttempt(client, run, outcome.status, error)), holder });
@@ -206,6 +224,16 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
         });
       }
       return { requeued, ended };
+    },
+
+    async heldRun({ runId, attempt, runnerId }) {
+      const { rows } = await pool.query<{ owner_id: string; conversation_id: string; plan_id: string }>(
+        `SELECT owner_id, conversation_id, plan_id FROM runs
+         WHERE id = $1 AND attempt = $2 AND runner_id = $3 AND status = 'running'`,
+        [runId, attempt, runnerId],
+      );
+      const run = rows[0];
+      return run ? { ownerId: run.owner_id, conversationId: run.conversation_id, planId: run.plan_id } : null;
     },
 
     async unsummarized(limit) {

@@ -34,7 +34,13 @@ describe('postgres migrations', () => {
   it('bring an empty database up to date once', async () => {
     const pool = new pg.Pool({ connectionString: (await freshDatabase()).url });
     try {
-      expect((await migrate(pool)).applied).toEqual(['001_initial.sql', '002_plan_provenance.sql', '003_reliable_runs.sql', '004_assistant.sql']);
+      expect((await migrate(pool)).applied).toEqual([
+        '001_initial.sql',
+        '002_plan_provenance.sql',
+        '003_reliable_runs.sql',
+        '004_assistant.sql',
+        '005_compiled_plans.sql',
+      ]);
       expect((await migrate(pool)).applied).toEqual([]);
       const { rows } = await pool.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -44,6 +50,7 @@ describe('postgres migrations', () => {
         'conversations',
         'messages',
         'model_calls',
+        'plan_step_resolutions',
         'plans',
         'run_attempts',
         'run_steps',
@@ -81,7 +88,7 @@ describe('postgres migrations', () => {
       await pool.query(`INSERT INTO messages (id, owner_id, conversation_id, position, role, text, plan_id, run_id) VALUES
         ($1, $3, $4, 1, 'assistant', 'a', $5, $6), ($2, $3, $4, 2, 'assistant', 'b', $5, $7)`, [randomUUID(), randomUUID(), owner, conversation, plan, requeued, ended]);
 
-      expect((await migrate(pool)).applied).toEqual(['003_reliable_runs.sql', '004_assistant.sql']);
+      expect((await migrate(pool)).applied).toEqual(['003_reliable_runs.sql', '004_assistant.sql', '005_compiled_plans.sql']);
       const store = createPostgresStore({ pool });
       const queuedRun = (await store.runs.get(owner!, requeued!))!.run;
       expect(queuedRun.earlierAttempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[1, 'lost']]);
@@ -99,7 +106,7 @@ describe('postgres migrations', () => {
     const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 4]);
+      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 5]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

@@ -6,9 +6,9 @@ export function createPostgresUsage(pool: pg.Pool): UsageRepository {
   return {
     async record(call) {
       await pool.query(
-        `INSERT INTO model_calls (id, owner_id, conversation_id, message_id, plan_id, run_id, step_index, purpose, model,
+        `INSERT INTO model_calls (id, owner_id, conversation_id, message_id, plan_id, run_id, attempt, step_index, purpose, model,
                                   input_tokens, output_tokens, cost_usd, duration_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
           randomUUID(),
           call.ownerId,
@@ -16,6 +16,7 @@ export function createPostgresUsage(pool: pg.Pool): UsageRepository {
           call.messageId ?? null,
           call.planId ?? null,
           call.runId ?? null,
+          call.attempt ?? null,
           call.stepIndex ?? null,
           call.purpose,
           call.model,

@@ -24,6 +24,7 @@ type PlanRow = {
   status: PlanView['status'];
   version: number;
   previous_version_id: string | null;
+  repairs: number;
   steps: Step[];
   model: string | null;
   prompt_name: string | null;
@@ -94,11 +95,13 @@ export async function loadRuns(db: Queryable, ownerId: string, runIds: string[])
       runIds,
     ])
   ).rows;
+  const runUsage = await loadUsage(db, ownerId, 'run_id', runIds);
+  const stepUsage = await loadUsage(db, ownerId, 'step', runIds);
   for (const run of runs) {
     const plan = plans.get(run.plan_id);
     if (!plan) continue;
     const ofRun = <T extends { run_id: string }>(rows: T[]) => rows.filter((row) => row.run_id === run.id);
-    views.set(run.id, { run: toRunView(run, plan, ofRun(attempts), ofRun(steps)), plan });
+    views.set(run.id, { run: toRunView(run, plan, ofRun(attempts), ofRun(steps), runUsage.get(run.id), stepUsage), plan });
   }
   return views;
 }
@@ -117,6 +120,7 @@ function toPlanView(row: PlanRow, usage: Usage | undefined): PlanView {
     status: row.status,
     version: row.version,
     ...(row.previous_version_id && { previousVersionId: row.previous_version_id }),
+    ...(row.repairs > 0 && { repairs: row.repairs }),
     steps: row.steps,
     ...(row.model && { model: row.model }),
     ...(row.prompt_name && row.prompt_hash && { prompt: { name: row.prompt_name, hash: row.prompt_hash } }),
@@ -127,14 +131,25 @@ function toPlanView(row: PlanRow, usage: Usage | undefined): PlanView {
 
 type UsageRow = { key: string; models: string; input_tokens: number; output_tokens: number; cost_usd: string | null; unpriced: number; calls: number };
 
-/** What the model calls behind each message, plan or run used, by id. */
-export async function loadUsage(db: Queryable, ownerId: string, column: 'message_id' | 'plan_id' | 'run_id', ids: string[]): Promise<Map<string, Usage>> {
+/** How usage is grouped; `step` groups a run's calls by attempt and step, keyed by {@link stepKey}. */
+const USAGE_KEYS = {
+  message_id: { by: 'message_id', key: 'message_id::text' },
+  plan_id: { by: 'plan_id', key: 'plan_id::text' },
+  run_id: { by: 'run_id', key: 'run_id::text' },
+  step: { by: 'run_id', key: "run_id || ':' || attempt || ':' || step_index" },
+} as const;
+
+const stepKey = (runId: string, attempt: number, index: number) => `${runId}:${attempt}:${index}`;
+
+/** What the model calls behind each message, plan, run (ids) or run step (run ids) used. */
+export async function loadUsage(db: Queryable, ownerId: string, grouping: keyof typeof USAGE_KEYS, ids: string[]): Promise<Map<string, Usage>> {
   if (ids.length === 0) return new Map();
+  const { by, key } = USAGE_KEYS[grouping];
   const { rows } = await db.query<UsageRow>(
-    `SELECT ${column} AS key, string_agg(DISTINCT model, ', ' ORDER BY model) AS models,
+    `SELECT ${key} AS key, string_agg(DISTINCT model, ', ' ORDER BY model) AS models,
             sum(input_tokens)::integer AS input_tokens, sum(output_tokens)::integer AS output_tokens,
             sum(cost_usd)::text AS cost_usd, count(*) FILTER (WHERE cost_usd IS NULL)::integer AS unpriced, count(*)::integer AS calls
-     FROM model_calls WHERE owner_id = $1 AND ${column} = ANY($2) GROUP BY ${column}`,
+     FROM model_calls WHERE owner_id = $1 AND ${by} = ANY($2) AND ${key} IS NOT NULL GROUP BY 1`,
     [ownerId, ids],
   );
   return new Map(
@@ -152,10 +167,17 @@ export async function loadUsage(db: Queryable, ownerId: string, column: 'message
   );
 }
 
-function toRunView(run: RunRow, plan: PlanView, attemptRows: AttemptRow[], stepRows: StepRow[]): RunView {
+function toRunView(
+  run: RunRow,
+  plan: PlanView,
+  attemptRows: AttemptRow[],
+  stepRows: StepRow[],
+  usage: Usage | undefined,
+  stepUsage: Map<string, Usage>,
+): RunView {
   const stepsOf = (attempt: number) => {
     const byIndex = new Map(stepRows.filter((row) => row.attempt === attempt).map((row) => [row.step_index, row]));
-    return plan.steps.map((_step, index) => toStepState(index, byIndex.get(index)));
+    return plan.steps.map((_step, index) => toStepState(index, byIndex.get(index), stepUsage.get(stepKey(run.id, attempt, index))));
   };
   // A run queued again after losing its runner shows a clean slate until its next attempt
   // starts; the attempt it lost is listed with the earlier ones.
@@ -178,6 +200,7 @@ function toRunView(run: RunRow, plan: PlanView, attemptRows: AttemptRow[], stepR
         ...(row.ended_at && { endedAt: row.ended_at.toISOString() }),
         steps: stepsOf(row.attempt),
       })),
+    ...(usage && { usage }),
     ...(run.error && { error: run.error }),
     createdAt: run.created_at.toISOString(),
     ...(run.started_at && { startedAt: run.started_at.toISOString() }),
@@ -185,7 +208,7 @@ function toRunView(run: RunRow, plan: PlanView, attemptRows: AttemptRow[], stepR
   };
 }
 
-function toStepState(index: number, row: StepRow | undefined): StepState {
+function toStepState(index: number, row: StepRow | undefined, usage: Usage | undefined): StepState {
   if (!row) return { index, status: 'pending' };
   return {
     index,
@@ -195,6 +218,7 @@ function toStepState(index: number, row: StepRow | undefined): StepState {
     ...(row.error && { error: row.error }),
     ...(row.output && { output: row.output }),
     ...(row.screenshot_id && { screenshot: { artifactId: row.screenshot_id, bytes: row.screenshot_bytes ?? 0 } }),
+    ...(usage && { usage }),
   };
 }
 

@@ -121,7 +121,7 @@ export function runQueueContract(open: () => Store) {
     const { ref, events } = await helpers().claim(runId);
     await store().queue.stepStarted({ ...events.next(), index: 0, leaseMs: LEASE_MS });
     await store().queue.release({ runnerId: ref.runnerId, graceMs: 60_000 });
-    expect((await store().queue.reclaim({ decide: requeue })).requeued.map((change) => change.messageId)).toEqual([]);
+    expect((await store().queue.reclaim({ decide: requeue })).requeued.map((run) => run.runId)).toEqual([]);
 
     const resumed = await store().queue.resume({ runnerId: ref.runnerId, runs: [{ runId, attempt: 1 }, { runId: randomUUID(), attempt: 1 }], leaseMs: LEASE_MS });
     expect(resumed).toEqual([{ runId, attempt: 1, seq: 1, stepCount: STEPS.length }]);
