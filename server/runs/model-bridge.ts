@@ -49,8 +49,7 @@ export function createModelBridge({ store, registry, logger, model, keepAnswersM
   function deliver(requestId: string, call: InFlight) {
     if (calls.get(requestId) !== call || !call.reply) return;
     const session = registry.get(call.runnerId);
-    if (session && !session.closed) {
-      session.send(call.reply);
+    if (session && !session.closed && session.send(call.reply)) {
       calls.delete(requestId);
       return;
     }

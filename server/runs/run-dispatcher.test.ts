@@ -92,7 +92,7 @@ describe('run dispatcher', () => {
       name,
       capacity,
       heldRuns: options.heldRuns ?? [],
-      send: (message) => sent.push(message),
+      send: (message) => (sent.push(message), true),
       close: (code) => {
         runner.closedWith = code;
       },

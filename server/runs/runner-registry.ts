@@ -14,7 +14,8 @@ export type RunnerSession = {
   active: Map<string, ActiveRun>;
   /** Set at once when the connection goes, so nothing more is assigned to it. */
   closed: boolean;
-  send(message: ServerToRunnerMessage): void;
+  /** False when the connection is no longer open (the message was not sent). */
+  send(message: ServerToRunnerMessage): boolean;
   /** Ends the connection (it was replaced by a newer one of the same runner). */
   close(code: number, reason: string): void;
 };

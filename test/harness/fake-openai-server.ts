@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGrowingList } from './growing-list.ts';
@@ -17,6 +18,8 @@ export type FakeReply = {
   usage?: { inputTokens?: number; outputTokens?: number };
   /** Milliseconds before the first byte of the response. Default 0. */
   delayMs?: number;
+  /** Answer only once this settles: the test decides when the model has answered. */
+  holdUntil?: Promise<unknown>;
   /** Milliseconds between streamed events. Default 0. */
   deltaDelayMs?: number;
   /**
@@ -199,6 +202,7 @@ function openExchange(response: ServerResponse, fields: Pick<FakeRequest, 'posit
 async function deliver(exchange: Exchange, answer: FakeAnswer): Promise<void> {
   if ('hang' in answer) return;
   if (answer.delayMs) await delay(answer.delayMs, undefined, { signal: exchange.closed }).catch(() => {});
+  if ('holdUntil' in answer && answer.holdUntil) await Promise.race([answer.holdUntil, once(exchange.closed, 'abort')]);
   if (exchange.closed.aborted) return;
   if ('status' in answer) return sendError(exchange.response, answer);
   const script = toScript(answer, exchange.request);
