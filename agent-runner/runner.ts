@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { MAX_ERROR_MESSAGE_LENGTH, PROTOCOL_VERSION, toStorableText, type RunAssign, type Welcome } from '../protocol/index.ts';
 import { createStagehandSessions } from './ai/stagehand-sessions.ts';
 import type { OpenedBrowser } from './browser/open-browser.ts';
+import { createAttachmentFetcher } from './connection/attachments.ts';
 import { createModelCalls } from './connection/model-calls.ts';
 import { createRunOutbox, type RunEvent } from './connection/run-outbox.ts';
 import { connectToServer } from './connection/server-connection.ts';
 import type { Logger } from './logger.ts';
-import { createWarmPages } from './browser/run-pages.ts';
+import { createWarmPages, needsOwnContext, newRunPage } from './browser/run-pages.ts';
 import { forgetModelKeys } from './model-keys.ts';
 import { executeRun } from './run/execute-run.ts';
 
@@ -75,6 +76,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   void pages.refill();
   const active = new Map<string, ActiveRun>();
   const outbox = createRunOutbox();
+  const fetchAttachment = createAttachmentFetcher({ serverUrl: options.serverUrl, token: options.token, runnerId });
   let heartbeat: NodeJS.Timeout | undefined;
   let giveUpTimer: NodeJS.Timeout | undefined;
   let patience = { leaseMs: 0, reconnectGraceMs: 0 };
@@ -163,14 +165,19 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     const run: ActiveRun = { attempt: assignment.attempt, controller: new AbortController(), silenced: false };
     active.set(assignment.runId, run);
     logger.info({ runId: assignment.runId, attempt: assignment.attempt, steps: assignment.steps.length }, 'run started');
+    const setup = { browser: assignment.browser, storageState: assignment.storageState };
     try {
       const end = await executeRun({
-        openPage: () => pages.take(),
+        // The spare page has the default options and no saved session.
+        openPage: needsOwnContext(setup) ? async () => newRunPage((await currentBrowser()).browser, setup) : () => pages.take(),
         assignment,
         signal: run.controller.signal,
         ai: { callModel: modelCalls.callModel, stagehand },
+        fetchAttachment,
+        logger: logger.child({ runId: assignment.runId }),
         onMessage: (message) => report(run, message),
         onScreenshot: (header, jpeg) => report(run, { type: 'step-screenshot', header, jpeg }),
+        onDownload: (header, bytes) => report(run, { type: 'step-download', header, bytes }),
       });
       report(run, end);
       logger.info({ runId: assignment.runId, status: end.status }, 'run ended');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentViewSchema, BrowserOptionsSchema, SessionViewSchema } from './browser.ts';
 import { text } from './text.ts';
 import { ChatMessageSchema, ConversationSchema } from './chat.ts';
 import { PlanViewSchema, RunViewSchema } from './run.ts';
@@ -17,8 +18,8 @@ export const UpdateConversationBodySchema = z
   .refine((body) => body.title !== undefined || body.autoRun !== undefined, 'send a title, autoRun, or both');
 export type UpdateConversationBody = z.infer<typeof UpdateConversationBodySchema>;
 
-/** `PATCH /api/plans/:id`: the edited steps; they become a new version of a proposed plan. */
-export const EditPlanBodySchema = z.strictObject({ steps: PlanStepsSchema });
+/** `PATCH /api/plans/:id`: the edited steps (and browser options); they become a new version of a proposed plan. */
+export const EditPlanBodySchema = z.strictObject({ steps: PlanStepsSchema, browser: BrowserOptionsSchema.optional() });
 export type EditPlanBody = z.infer<typeof EditPlanBodySchema>;
 
 export const PostMessageBodySchema = z.strictObject({
@@ -30,7 +31,7 @@ export type PostMessageBody = z.infer<typeof PostMessageBodySchema>;
 
 /** Create a run from explicit steps or from a prompt in the command grammar. */
 export const CreateRunBodySchema = z.union([
-  z.strictObject({ steps: PlanStepsSchema, conversationId: z.uuid().optional() }),
+  z.strictObject({ steps: PlanStepsSchema, browser: BrowserOptionsSchema.optional(), conversationId: z.uuid().optional() }),
   z.strictObject({ prompt: text().trim().min(1).max(20_000), conversationId: z.uuid().optional() }),
 ]);
 export type CreateRunBody = z.infer<typeof CreateRunBodySchema>;
@@ -81,6 +82,20 @@ export const PlanResponseSchema = z.strictObject({ plan: PlanViewSchema });
 export const MessageResponseSchema = z.strictObject({ message: ChatMessageSchema });
 export const RunDetailResponseSchema = z.strictObject({ run: RunViewSchema, plan: PlanViewSchema });
 export const CreatedRunResponseSchema = z.strictObject({ run: RunViewSchema, conversationId: z.uuid() });
+
+/** Largest file one attachment may be, in bytes. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * `POST /api/conversations/:id/attachments?name=report.pdf`: the file as the raw body, its type
+ * as Content-Type. Attached files are what `upload` steps set.
+ */
+export const AttachmentQuerySchema = z.strictObject({ name: text().trim().min(1).max(255) });
+export const AttachmentResponseSchema = z.strictObject({ attachment: AttachmentViewSchema });
+export const AttachmentListResponseSchema = z.strictObject({ attachments: z.array(AttachmentViewSchema) });
+
+/** `GET /api/sessions`: the owner's saved browser sessions, newest first. */
+export const SessionListResponseSchema = z.strictObject({ sessions: z.array(SessionViewSchema) });
 
 export type ConversationListResponse = z.infer<typeof ConversationListResponseSchema>;
 export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;

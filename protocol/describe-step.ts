@@ -13,7 +13,7 @@ export function describeStep(step: Step): string {
     case 'press':
       return step.target ? `Press ${step.key} in ${describeTarget(step.target)}` : `Press ${step.key}`;
     case 'select':
-      return `Select ${quote(step.option)} in ${describeTarget(step.target)}`;
+      return `Select ${listOf(typeof step.option === 'string' ? [step.option] : step.option)} in ${describeTarget(step.target)}`;
     case 'wait':
       return step.text !== undefined ? `Wait for ${quote(step.text)}` : `Wait ${formatDuration(step.ms ?? 0)}`;
     case 'extract':
@@ -22,6 +22,24 @@ export function describeStep(step: Step): string {
       return step.fullPage ? 'Take a full-page screenshot' : 'Take a screenshot';
     case 'assert':
       return `Check that the page shows ${quote(step.text)}`;
+    case 'hover':
+      return `Hover over ${describeTarget(step.target)}`;
+    case 'check':
+      return `Check ${describeTarget(step.target)}`;
+    case 'uncheck':
+      return `Uncheck ${describeTarget(step.target)}`;
+    case 'scroll':
+      if (step.target) return `Scroll to ${describeTarget(step.target)}`;
+      if (step.to) return `Scroll to the ${step.to} of the page`;
+      return `Scroll by ${step.by!.x} × ${step.by!.y} pixels`;
+    case 'waitForUrl':
+      return `Wait for the address to contain ${quote(step.contains)}`;
+    case 'switchTab':
+      return typeof step.to === 'number' ? `Switch to tab ${step.to}` : `Switch to the tab showing ${quote(step.to)}`;
+    case 'closeTab':
+      return 'Close the tab';
+    case 'upload':
+      return `Upload ${step.files.length === 1 ? 'a file' : `${step.files.length} files`} into ${describeTarget(step.target)}`;
     case 'act':
       return `Do ${quote(step.instruction)}`;
     case 'observe':
@@ -54,6 +72,11 @@ export function describeOutput(output: StepOutput | undefined): { verb: 'read' |
 
 export function describeTarget(target: Target): string {
   if (typeof target === 'string') return quote(target);
+  const found = describeTargetIn(target);
+  return target.frame ? `${found} in the frame ${target.frame}` : found;
+}
+
+function describeTargetIn(target: Exclude<Target, string>): string {
   switch (target.by) {
     case 'role':
       return `the ${target.role} ${quote(target.name)}`;
@@ -66,6 +89,12 @@ export function describeTarget(target: Target): string {
     case 'selector':
       return `the element ${target.selector}`;
   }
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+function listOf(items: readonly string[]): string {
+  const quoted = items.map(quote);
+  return quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
 }
 
 function quote(text: string): string {

@@ -20,6 +20,32 @@ export {
 } from './step.ts';
 export type { Step, StepOfType, StepType, Target } from './step.ts';
 export { ActStepSchema, AgentStepSchema, DEFAULT_AGENT_ACTIONS, isAiStep, MAX_AGENT_ACTIONS, ObserveStepSchema } from './step.ts';
+export {
+  CheckStepSchema,
+  CloseTabStepSchema,
+  HoverStepSchema,
+  MAX_SELECTED_OPTIONS,
+  MAX_UPLOAD_FILES,
+  ScrollStepSchema,
+  SwitchTabStepSchema,
+  UncheckStepSchema,
+  UploadStepSchema,
+  WaitForUrlStepSchema,
+} from './step.ts';
+export {
+  AttachmentViewSchema,
+  BrowserOptionsSchema,
+  DIALOG_TYPES,
+  DialogAnswerSchema,
+  DialogRecordSchema,
+  DownloadViewSchema,
+  MAX_SESSION_TTL_DAYS,
+  MAX_STORAGE_STATE_LENGTH,
+  SessionNameSchema,
+  SessionViewSchema,
+  StorageStateSchema,
+} from './browser.ts';
+export type { AttachmentView, BrowserOptions, DialogAnswer, DialogRecord, DownloadView, SessionName, SessionView, StorageState } from './browser.ts';
 export { ExtractRuleSchema, ExtractShapeSchema } from './extraction.ts';
 export type { ExtractRule, ExtractShape } from './extraction.ts';
 export { MAX_RESOLVED_ACTIONS, RESOLUTION_SOURCES, ResolvedActionSchema, StepResolutionSchema } from './resolution.ts';
@@ -84,7 +110,10 @@ export {
   RunnerHeartbeatSchema,
   RunnerHelloSchema,
   RunnerMessageSchema,
+  MAX_DOWNLOAD_BYTES,
   RunSettingsSchema,
+  SessionStateSchema,
+  StepDownloadHeaderSchema,
   ServerErrorSchema,
   ServerToRunnerMessageSchema,
   StepEndSchema,
@@ -99,6 +128,8 @@ export type {
   RunnerMessage,
   RunSettings,
   ServerToRunnerMessage,
+  SessionState,
+  StepDownloadHeader,
   StepEnd,
   StepScreenshotHeader,
   StepStart,
@@ -131,6 +162,11 @@ export {
   CreateRunBodySchema,
   DEFAULT_PAGE_SIZE,
   EditPlanBodySchema,
+  AttachmentListResponseSchema,
+  AttachmentQuerySchema,
+  AttachmentResponseSchema,
+  MAX_ATTACHMENT_BYTES,
+  SessionListResponseSchema,
   MAX_PAGE_SIZE,
   MessagePageQuerySchema,
   MessagePageResponseSchema,

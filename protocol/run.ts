@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrowserOptionsSchema, DialogRecordSchema, DownloadViewSchema } from './browser.ts';
 import { ErrorInfoSchema } from './errors.ts';
 import { PlanStepsSchema } from './step.ts';
 import { text } from './text.ts';
@@ -57,6 +58,10 @@ export const StepOutputSchema = z.strictObject({
    * snapshot), which the planner reads to repair the plan.
    */
   snapshot: text().max(MAX_PAGE_SNAPSHOT_LENGTH).optional(),
+  /** Dialogs the page opened during the step, in order, and what each was answered. */
+  dialogs: z.array(DialogRecordSchema).max(50).optional(),
+  /** The step opened a tab (or popup) and the run moved to it: its position among the run's tabs (1 is the first) and address. */
+  openedTab: z.strictObject({ tab: z.number().int().min(1), url: text().max(MAX_OUTPUT_URL_LENGTH) }).optional(),
   /** Final URL after the step. */
   url: text().max(MAX_OUTPUT_URL_LENGTH).optional(),
   /** Set when a full-page screenshot shows only part of the page: the page's whole size. */
@@ -78,6 +83,8 @@ export const StepStateSchema = z.strictObject({
   screenshot: z.strictObject({ artifactId: z.uuid(), bytes: z.number().int().min(0) }).optional(),
   /** What the step's model calls used (AI steps). */
   usage: UsageSchema.optional(),
+  /** Files the page downloaded during the step. */
+  downloads: z.array(DownloadViewSchema).optional(),
 });
 export type StepState = z.infer<typeof StepStateSchema>;
 
@@ -144,6 +151,8 @@ export const PlanViewSchema = z.strictObject({
   /** For a plan the planner repaired after a run failed: how many repairs it is from the plan the person ran. */
   repairs: z.number().int().min(1).optional(),
   steps: PlanStepsSchema,
+  /** How the run's browser is set up: viewport, locale, time zone, location, user agent, saved session. */
+  browser: BrowserOptionsSchema.optional(),
   /** For plans made by a model: which model, and which version of which prompt. */
   model: z.string().optional(),
   prompt: z.strictObject({ name: z.string(), hash: z.string() }).optional(),

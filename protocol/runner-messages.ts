@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BrowserOptionsSchema, StorageStateSchema } from './browser.ts';
 import { ErrorInfoSchema } from './errors.ts';
 import { StepOutputSchema } from './run.ts';
 import { ModelCallSchema, ModelCancelSchema, ModelErrorSchema, ModelResultSchema } from './model-bridge.ts';
@@ -70,12 +71,24 @@ export const RunEndSchema = z.strictObject({
   error: ErrorInfoSchema.optional(),
 });
 
+/**
+ * The browser's state at the end of a run whose plan saves its session (`browser.session.saveAs`),
+ * sent before `run-end` when the run succeeded. Holds credentials: the server stores it encrypted.
+ */
+export const SessionStateSchema = z.strictObject({
+  type: z.literal('session-state'),
+  ...RunRefSchema,
+  seq: EventSeqSchema,
+  state: StorageStateSchema,
+});
+
 export const RunnerMessageSchema = z.discriminatedUnion('type', [
   RunnerHelloSchema,
   RunnerHeartbeatSchema,
   StepStartSchema,
   StepEndSchema,
   RunEndSchema,
+  SessionStateSchema,
   ModelCallSchema,
   ModelCancelSchema,
 ]);
@@ -84,6 +97,7 @@ export type RunnerHello = z.infer<typeof RunnerHelloSchema>;
 export type StepStart = z.infer<typeof StepStartSchema>;
 export type StepEnd = z.infer<typeof StepEndSchema>;
 export type RunEnd = z.infer<typeof RunEndSchema>;
+export type SessionState = z.infer<typeof SessionStateSchema>;
 
 /** Header of a binary frame carrying the screenshot taken after a step (see binary-frame.ts). */
 export const StepScreenshotHeaderSchema = z.strictObject({
@@ -94,6 +108,21 @@ export const StepScreenshotHeaderSchema = z.strictObject({
   mimeType: z.literal('image/jpeg'),
 });
 export type StepScreenshotHeader = z.infer<typeof StepScreenshotHeaderSchema>;
+
+/** Largest file a run may download, in bytes; a larger one is recorded as skipped. */
+export const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Header of a binary frame carrying a file the page downloaded during a step. */
+export const StepDownloadHeaderSchema = z.strictObject({
+  type: z.literal('step-download'),
+  ...RunRefSchema,
+  seq: EventSeqSchema,
+  index: z.number().int().min(0),
+  /** The name the site suggested, cut to a safe file name by the runner. */
+  fileName: text().min(1).max(255),
+  mimeType: text().min(1).max(255),
+});
+export type StepDownloadHeader = z.infer<typeof StepDownloadHeaderSchema>;
 
 /** How the runner should execute a run; chosen by the server. */
 export const RunSettingsSchema = z.strictObject({
@@ -136,6 +165,10 @@ export const RunAssignSchema = z.strictObject({
   settings: RunSettingsSchema,
   /** What earlier runs of this plan resolved its AI steps to: replay these before asking a model. */
   compiled: z.array(z.strictObject({ index: z.number().int().min(0), resolution: StepResolutionSchema })).max(100),
+  /** The plan's browser options; `session.saveAs` asks for a `session-state` event at the end of a successful run. */
+  browser: BrowserOptionsSchema.optional(),
+  /** The saved session the plan uses (`browser.session.use`), to start the browser context from. */
+  storageState: StorageStateSchema.optional(),
 });
 export type RunAssign = z.infer<typeof RunAssignSchema>;
 

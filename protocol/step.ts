@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DialogAnswerSchema } from './browser.ts';
 import { ExtractShapeSchema } from './extraction.ts';
 import { text } from './text.ts';
 
@@ -18,18 +19,25 @@ export const ARIA_ROLES = [
 const TargetTextSchema = text().trim().min(1).max(500);
 
 /**
+ * The iframe an object-form target is in: a CSS selector of the `<iframe>` element, and for a
+ * frame inside a frame, each level's selector joined by ` >> ` (`#checkout >> iframe.card`).
+ * Without it, the page and every frame in it are searched, the page first.
+ */
+const frame = { frame: text().trim().min(1).max(1_000).optional() };
+
+/**
  * How a step finds an element. A bare string is resolved by the runner in order:
- * role + accessible name, label, placeholder, visible text, then CSS selector.
- * The object forms pin one strategy.
+ * role + accessible name, label, placeholder, visible text, then CSS selector, in the page and
+ * then in its frames (same-origin or not, nested). The object forms pin one strategy.
  */
 export const TargetSchema = z.union([
   TargetTextSchema,
   z.discriminatedUnion('by', [
-    z.strictObject({ by: z.literal('role'), role: z.enum(ARIA_ROLES), name: TargetTextSchema }),
-    z.strictObject({ by: z.literal('label'), label: TargetTextSchema }),
-    z.strictObject({ by: z.literal('placeholder'), placeholder: TargetTextSchema }),
-    z.strictObject({ by: z.literal('text'), text: TargetTextSchema }),
-    z.strictObject({ by: z.literal('selector'), selector: TargetTextSchema }),
+    z.strictObject({ by: z.literal('role'), role: z.enum(ARIA_ROLES), name: TargetTextSchema, ...frame }),
+    z.strictObject({ by: z.literal('label'), label: TargetTextSchema, ...frame }),
+    z.strictObject({ by: z.literal('placeholder'), placeholder: TargetTextSchema, ...frame }),
+    z.strictObject({ by: z.literal('text'), text: TargetTextSchema, ...frame }),
+    z.strictObject({ by: z.literal('selector'), selector: TargetTextSchema, ...frame }),
   ]),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
@@ -47,6 +55,12 @@ const stepBase = {
    * the site), true for every other step.
    */
   safeToRetry: z.boolean().optional(),
+  /**
+   * How to answer a dialog (alert, confirm, prompt, "leave this page?") the page opens during
+   * the step. Default `accept`: a person who asks to click "Delete" means it, and a dismissed
+   * confirm would make the click look like it did nothing. Every dialog is recorded on the step.
+   */
+  dialog: DialogAnswerSchema.optional(),
 };
 
 export const GotoStepSchema = z.strictObject({
@@ -71,11 +85,15 @@ export const PressStepSchema = z.strictObject({
   target: TargetSchema.optional(),
   ...stepBase,
 });
+/** Most options one `select` step chooses. */
+export const MAX_SELECTED_OPTIONS = 50;
+
+const OptionSchema = text().min(1).max(500);
 export const SelectStepSchema = z.strictObject({
   type: z.literal('select'),
   target: TargetSchema,
-  /** Matched against each option's label, then its value. */
-  option: text().min(1).max(500),
+  /** Matched against each option's label, then its value. Several for a list that allows several (`<select multiple>`). */
+  option: z.union([OptionSchema, z.array(OptionSchema).min(1).max(MAX_SELECTED_OPTIONS)]),
   ...stepBase,
 });
 export const WaitStepSchema = z
@@ -123,6 +141,50 @@ export const AssertStepSchema = z.strictObject({
   ...stepBase,
 });
 
+export const HoverStepSchema = z.strictObject({ type: z.literal('hover'), target: TargetSchema, ...stepBase });
+/** Ticks a checkbox, or chooses a radio button (nothing to do if it already is). */
+export const CheckStepSchema = z.strictObject({ type: z.literal('check'), target: TargetSchema, ...stepBase });
+export const UncheckStepSchema = z.strictObject({ type: z.literal('uncheck'), target: TargetSchema, ...stepBase });
+
+/** Scrolls an element into view, the page to its top or bottom, or by an amount of pixels. */
+export const ScrollStepSchema = z
+  .strictObject({
+    type: z.literal('scroll'),
+    target: TargetSchema.optional(),
+    to: z.enum(['top', 'bottom']).optional(),
+    by: z.strictObject({ x: z.number().int().min(-100_000).max(100_000), y: z.number().int().min(-100_000).max(100_000) }).optional(),
+    ...stepBase,
+  })
+  .refine((step) => [step.target, step.to, step.by].filter((value) => value !== undefined).length === 1, {
+    message: 'a scroll step needs exactly one of "target", "to" or "by"',
+  });
+
+/** Waits until the page's address contains `contains` (after a redirect, a sign-in, a client-side route). */
+export const WaitForUrlStepSchema = z.strictObject({ type: z.literal('waitForUrl'), contains: text().trim().min(1).max(2_048), ...stepBase });
+
+/**
+ * Makes another tab the one the next steps act on: by its position (1 is the first tab the run
+ * opened), or the first whose address or title contains the text. A click that opens a tab
+ * moves the run to it by itself.
+ */
+export const SwitchTabStepSchema = z.strictObject({
+  type: z.literal('switchTab'),
+  to: z.union([z.number().int().min(1).max(50), text().trim().min(1).max(500)]),
+  ...stepBase,
+});
+/** Closes the current tab; the run goes back to the tab it came from. */
+export const CloseTabStepSchema = z.strictObject({ type: z.literal('closeTab'), ...stepBase });
+
+/** Most files one `upload` step sets. */
+export const MAX_UPLOAD_FILES = 10;
+/** Sets files the person attached to the conversation (by attachment id) on a file input. */
+export const UploadStepSchema = z.strictObject({
+  type: z.literal('upload'),
+  target: TargetSchema,
+  files: z.array(z.uuid()).min(1).max(MAX_UPLOAD_FILES),
+  ...stepBase,
+});
+
 // AI steps: they need a language model the first time (or when the page changed), and replay
 // what it resolved to afterwards.
 
@@ -164,6 +226,14 @@ export const StepSchema = z.discriminatedUnion('type', [
   ExtractStepSchema,
   ScreenshotStepSchema,
   AssertStepSchema,
+  HoverStepSchema,
+  CheckStepSchema,
+  UncheckStepSchema,
+  ScrollStepSchema,
+  WaitForUrlStepSchema,
+  SwitchTabStepSchema,
+  CloseTabStepSchema,
+  UploadStepSchema,
   ActStepSchema,
   ObserveStepSchema,
   AgentStepSchema,

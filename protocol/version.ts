@@ -3,4 +3,4 @@
  * first frame; a peer speaking another version is refused with `unsupported-protocol-version`.
  * Bump it on any change that an older peer could misread.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;

@@ -52,4 +52,14 @@ describe('server config', () => {
   it('asks for the model name with a custom endpoint', () => {
     expect(() => loadServerConfig({ ...BASE, LLM_BASE_URL: 'http://127.0.0.1:11434/v1' })).toThrow(/LLM_MODEL/);
   });
+
+  it('keeps saved sessions 30 days with a key from DATA_DIR unless told, and wants a long secret', () => {
+    expect(loadServerConfig(BASE)).toMatchObject({ sessionTtlDays: 30 });
+    expect(loadServerConfig(BASE).sessionSecret).toBeUndefined();
+    expect(loadServerConfig({ ...BASE, SESSION_SECRET: 's'.repeat(32), SESSION_TTL_DAYS: '7' })).toMatchObject({ sessionSecret: 's'.repeat(32), sessionTtlDays: 7 });
+    expect(loadServerConfig({ ...BASE, SESSION_SECRET: '' }).sessionSecret).toBeUndefined();
+    expect(() => loadServerConfig({ ...BASE, SESSION_SECRET: 'too-short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
+    expect(() => loadServerConfig({ ...BASE, SESSION_TTL_DAYS: '366' })).toThrow(/SESSION_TTL_DAYS/);
+    expect(() => loadServerConfig({ ...BASE, SESSION_TTL_DAYS: '0' })).toThrow(/SESSION_TTL_DAYS/);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envVar, parseEnv } from '../protocol/index.ts';
+import { envInt, envVar, MAX_SESSION_TTL_DAYS, parseEnv } from '../protocol/index.ts';
 import { PriceTableSchema, type ModelPrice } from './models/price-table.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -33,6 +33,8 @@ const ServerEnvSchema = z.object({
   STEP_TIMEOUT_MS: envInt({ default: 10_000, min: 100, max: 120_000 }),
   AI_STEP_TIMEOUT_MS: envInt({ default: 60_000, min: 1_000, max: 600_000 }),
   SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
+  SESSION_SECRET: envVar(z.string().min(32, 'must be at least 32 characters (saved browser sessions are encrypted with a key derived from it)').optional()),
+  SESSION_TTL_DAYS: envInt({ default: 30, min: 1, max: MAX_SESSION_TTL_DAYS }),
   LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
   OPENAI_API_KEY: envVar(z.string().min(1).optional()),
   LLM_BASE_URL: envVar(z.url({ protocol: /^https?$/ }).optional()),
@@ -135,6 +137,13 @@ export type ServerConfig = {
   /** Default time an AI step may take, its model calls included. */
   aiStepTimeoutMs: number;
   screenshotQuality: number;
+  /**
+   * Saved browser sessions are encrypted with a key derived from it; without it, with a random
+   * key kept in `dataDir/session.key`. 32+ characters.
+   */
+  sessionSecret?: string;
+  /** How long a saved browser session is kept, in days. */
+  sessionTtlDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** The language model for free-form requests; absent when neither OPENAI_API_KEY nor LLM_BASE_URL is set. */
   llm?: LlmConfig;
@@ -160,6 +169,8 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     stepTimeoutMs: parsed.STEP_TIMEOUT_MS,
     aiStepTimeoutMs: parsed.AI_STEP_TIMEOUT_MS,
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
+    ...(parsed.SESSION_SECRET && { sessionSecret: parsed.SESSION_SECRET }),
+    sessionTtlDays: parsed.SESSION_TTL_DAYS,
     logLevel: parsed.LOG_LEVEL,
     ...((parsed.OPENAI_API_KEY || parsed.LLM_BASE_URL) && {
       llm: llmConfig(parsed),

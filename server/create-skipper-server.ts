@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createChatAgent } from './assistant/chat-agent.ts';
@@ -7,6 +8,7 @@ import { createChatService, type Assistant } from './chat/chat-service.ts';
 import { createPlanRepair } from './chat/plan-repair.ts';
 import { createPlanService, type PlanService } from './chat/plan-service.ts';
 import type { LlmConfig, ServerConfig } from './config.ts';
+import { createAttachmentService } from './files/attachment-service.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createApp } from './http/create-app.ts';
 import { createHostCheck } from './http/host-check.ts';
@@ -22,6 +24,9 @@ import { loadPrompt } from './prompts/load-prompt.ts';
 import { createRunDispatcher } from './runs/run-dispatcher.ts';
 import { createRunService } from './runs/run-service.ts';
 import { createRunnerGateway } from './runs/runner-gateway.ts';
+import { createRunnerTokenCheck } from './runs/runner-token.ts';
+import { createSessionCipher, SESSION_KEY_BYTES } from './sessions/session-cipher.ts';
+import { createSessionService } from './sessions/session-service.ts';
 import type { FinishedRun, Store } from './store/store.ts';
 
 export type SkipperServerOptions = {
@@ -41,8 +46,14 @@ export type SkipperServerOptions = {
     | 'publicUrl'
     | 'httpHeadersTimeoutMs'
     | 'httpRequestTimeoutMs'
-  >;
+  > &
+    Partial<Pick<ServerConfig, 'sessionTtlDays'>>;
   store: Store;
+  /**
+   * The key saved browser sessions are encrypted with (see sessions/session-key.ts). Default: a
+   * random key for this process only, so sessions saved by it cannot be read after a restart.
+   */
+  sessionKey?: Uint8Array;
   logger: Logger;
   /** The built chat UI. Default chat-ui/dist. */
   uiDir?: string;
@@ -74,6 +85,8 @@ export type SkipperServer = {
 const MAINTENANCE_EVERY_MS = 10_000;
 /** How long a streaming reply stays `streaming` unless its writer renews it. */
 const STREAM_LEASE_MS = 15_000;
+/** Days a saved browser session is kept when the config does not say (SESSION_TTL_DAYS). */
+const DEFAULT_SESSION_TTL_DAYS = 30;
 
 /** The models from the model config, with the meter every call of theirs goes through. */
 function createMetering(llm: LlmConfig, store: Store, options: { fetch: typeof fetch | undefined }) {
@@ -132,8 +145,15 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
       meter: metering.meter,
       extractRulePrompt: await loadPrompt('extract-rule'),
     });
+  const sessions = createSessionService({
+    store,
+    cipher: createSessionCipher({ key: options.sessionKey ?? randomBytes(SESSION_KEY_BYTES) }),
+    ttlDays: config.sessionTtlDays ?? DEFAULT_SESSION_TTL_DAYS,
+  });
+  const attachments = createAttachmentService({ store });
   const dispatcher = createRunDispatcher({
     store,
+    sessions,
     publish: hub.publish,
     logger,
     leaseMs: config.runLeaseMs,
@@ -164,9 +184,10 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
   });
   const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns: dispatcher.stopHeld });
   const maintenance = createPeriodicTask({
-    name: 'posting closing messages and failing abandoned replies',
+    name: 'posting closing messages, failing abandoned replies and deleting expired sessions',
     everyMs: MAINTENANCE_EVERY_MS,
     async run() {
+      await sessions.deleteExpired();
       const abandoned = await store.messages.failAbandonedStreams({
         code: 'internal',
         message: 'The reply was cut off because skipper stopped while writing it. Send your message again.',
@@ -184,6 +205,9 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     chat,
     plans,
     runs,
+    attachments,
+    sessions,
+    isRunner: createRunnerTokenCheck(config.runnerToken),
     runnerCount: dispatcher.runnerCount,
     logger,
     ownerId: localUser.id,

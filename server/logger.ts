@@ -18,6 +18,13 @@ const SECRET_PATHS = [
   '*.headers.cookie',
   'apiKey',
   '*.apiKey',
+  'sessionSecret',
+  '*.sessionSecret',
+  // Browser states (saved sessions) hold cookies and tokens.
+  'storageState',
+  '*.storageState',
+  'cookies',
+  '*.cookies',
 ];
 
 /** JSON lines on stdout; secrets are redacted by path. */

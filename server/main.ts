@@ -8,6 +8,7 @@ import { loadServerConfig, type ServerConfig } from './config.ts';
 import { createSkipperServer } from './create-skipper-server.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { loadSessionKey } from './sessions/session-key.ts';
 import { openPostgresStore } from './store/postgres/open-postgres-store.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -48,7 +49,10 @@ async function main(config: ServerConfig, logger: Logger) {
       if (!stopping) logger.error({ message: error.message, code: (error as { code?: string }).code }, 'database connection lost');
     },
   });
-  const server = await createSkipperServer({ config, store, logger, ...(config.llm && { llm: config.llm }) });
+  const sessionKey = await loadSessionKey({ dataDir: config.dataDir, ...(config.sessionSecret && { secret: config.sessionSecret }) });
+  // Where the key is, never what it is.
+  logger.info({ source: sessionKey.source, ...(sessionKey.path && { path: sessionKey.path }) }, 'saved browser sessions are encrypted');
+  const server = await createSkipperServer({ config, store, logger, sessionKey: sessionKey.key, ...(config.llm && { llm: config.llm }) });
   let port: number;
   try {
     port = await server.listen(config.port);

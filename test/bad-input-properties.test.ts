@@ -155,6 +155,11 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/plans/:planId/discard', wellFormed: 'not-found' },
   { method: 'POST', path: '/api/messages/:messageId/stop', wellFormed: 'not-found' },
   { method: 'GET', path: '/api/artifacts/:artifactId', wellFormed: 'not-found' },
+  { method: 'POST', path: '/api/conversations/:conversationId/attachments', wellFormed: 'not-found', body: 'a file' },
+  { method: 'GET', path: '/api/conversations/:conversationId/attachments', wellFormed: 'not-found' },
+  { method: 'GET', path: '/api/attachments/:attachmentId', wellFormed: 'not-found' },
+  { method: 'DELETE', path: '/api/attachments/:attachmentId', wellFormed: 'not-found' },
+  { method: 'GET', path: '/api/sessions', wellFormed: 200 },
 ];
 const ID_ROUTES = ROUTES.filter((route) => route.path.includes(':'));
 
@@ -171,6 +176,8 @@ const NOT_PROBED: Record<string, string> = {
   'GET /demo/shop/product/:id': 'demo site',
   'POST /demo/shop/product/:id/cart': 'demo site',
   'GET /{*path}': 'the chat UI page, the same for every path; it reads nothing from the request',
+  'DELETE /api/sessions/:name': 'its parameter is a session name, not an id; test/saved-sessions.test.ts sends it bad names',
+  'GET /api/runner/attachments/:attachmentId': 'answers 401 before anything else without the runner token; test/attachments.test.ts probes it',
 };
 
 function routeKey({ method, path }: { method: string; path: string }): string {

@@ -1,6 +1,8 @@
 import {
   encodeBinaryFrame,
   type RunEnd,
+  type SessionState,
+  type StepDownloadHeader,
   type StepEnd,
   type StepScreenshotHeader,
   type StepStart,
@@ -10,10 +12,12 @@ import {
 export type RunEvent =
   | Omit<StepStart, 'seq'>
   | Omit<StepEnd, 'seq'>
+  | Omit<SessionState, 'seq'>
   | Omit<RunEnd, 'seq'>
-  | { type: 'step-screenshot'; header: Omit<StepScreenshotHeader, 'seq'>; jpeg: Uint8Array };
+  | { type: 'step-screenshot'; header: Omit<StepScreenshotHeader, 'seq'>; jpeg: Uint8Array }
+  | { type: 'step-download'; header: Omit<StepDownloadHeader, 'seq'>; bytes: Uint8Array };
 
-/** An event as it goes on the wire: a JSON text frame or a binary screenshot frame. */
+/** An event as it goes on the wire: a JSON text frame, or a binary frame (a screenshot or a downloaded file). */
 export type Frame = string | Uint8Array;
 
 type Attempt = {
@@ -50,6 +54,7 @@ export function createRunOutbox(): RunOutbox {
 
   function frameOf(event: RunEvent, seq: number): Frame {
     if (event.type === 'step-screenshot') return encodeBinaryFrame({ ...event.header, seq }, event.jpeg);
+    if (event.type === 'step-download') return encodeBinaryFrame({ ...event.header, seq }, event.bytes);
     return JSON.stringify({ ...event, seq });
   }
 
@@ -59,7 +64,7 @@ export function createRunOutbox(): RunOutbox {
 
   return {
     push(event): Frame {
-      const ref = event.type === 'step-screenshot' ? event.header : event;
+      const ref = event.type === 'step-screenshot' || event.type === 'step-download' ? event.header : event;
       let attempt = attempts.get(ref.runId);
       if (!attempt || attempt.attempt !== ref.attempt) {
         attempt = { runId: ref.runId, attempt: ref.attempt, nextSeq: 1, unacknowledged: [] };

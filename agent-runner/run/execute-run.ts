@@ -1,16 +1,25 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { describeStep, formatDuration, MAX_ERROR_MESSAGE_LENGTH, MAX_FULL_PAGE_SCREENSHOT, toStorableText } from '../../protocol/index.ts';
-import type { ErrorInfo, RunAssign, RunEnd, RunSettings, Step, StepEnd, StepOutput, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
+import { describeStep, formatDuration, MAX_ERROR_MESSAGE_LENGTH, toStorableText } from '../../protocol/index.ts';
+import type { DialogRecord, ErrorInfo, RunAssign, RunEnd, SessionState, StepDownloadHeader, StepEnd, StepOutput, StepScreenshotHeader, StepStart } from '../../protocol/index.ts';
 import { needsModel } from '../ai/ai-step-context.ts';
 import type { AiServices } from '../ai/execute-ai-step.ts';
+import { answerDialogs } from '../browser/dialogs.ts';
+import { collectDownloads } from '../browser/downloads.ts';
+import { createRunTabs, type RunTabs } from '../browser/run-tabs.ts';
+import type { FetchAttachment } from '../connection/attachments.ts';
+import type { Logger } from '../logger.ts';
 import { executeStep } from '../steps/execute-step.ts';
-import { pageAtFailure } from './page-at-failure.ts';
 import { errorHeadline } from '../steps/playwright-error.ts';
 import { StepError } from '../steps/step-error.ts';
+import { pageAtFailure } from './page-at-failure.ts';
+import { sessionStateOf } from './session-state.ts';
+import { takeScreenshot } from './step-screenshot.ts';
 
 /** What a run reports; the connection numbers each event (`seq`) when it sends it. */
 export type StepEvent = Omit<StepStart, 'seq'> | Omit<StepEnd, 'seq'>;
+export type RunMessage = StepEvent | Omit<SessionState, 'seq'>;
 export type ScreenshotHeader = Omit<StepScreenshotHeader, 'seq'>;
+export type DownloadHeader = Omit<StepDownloadHeader, 'seq'>;
 export type RunOutcome = Omit<RunEnd, 'seq'>;
 
 export type ExecuteRunOptions = {
@@ -21,19 +30,25 @@ export type ExecuteRunOptions = {
   signal?: AbortSignal;
   /** The model and Stagehand, for AI steps; a run without them fails at its first AI step (`model-unavailable`). */
   ai?: AiServices;
-  /** Called with each step's `step-start` and `step-end`, in order. */
-  onMessage(message: StepEvent): void;
+  /** Fetches the conversation's attached files for `upload` steps; a run without it fails at its first upload. */
+  fetchAttachment?: FetchAttachment;
+  /** Gets warnings about downloads that are not sent. Default: none. */
+  logger?: Logger;
+  /** Called with each step's `step-start` and `step-end`, in order, and with `session-state` before the run ends. */
+  onMessage(message: RunMessage): void;
   /** Called with the JPEG taken after a step, before that step's `step-end`. Not called if there is no picture. */
   onScreenshot(header: ScreenshotHeader, jpeg: Uint8Array): void;
+  /** Called with each file the page downloaded during a step, before that step's `step-end`. */
+  onDownload(header: DownloadHeader, bytes: Uint8Array): void;
 };
 
 /**
  * Executes a run's steps in order in a fresh browser context, stopping at the first step
- * that fails. Always resolves, with the `run-end` message to send; the context is closed
- * whatever happens.
+ * that fails. Always resolves, with the `run-end` message to send; the context, with every
+ * tab the run opened, is closed whatever happens.
  */
 export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
-  const { openPage, assignment, signal, ai, onMessage, onScreenshot } = options;
+  const { openPage, assignment, signal, ai, fetchAttachment, logger, onMessage, onScreenshot, onDownload } = options;
   const { runId, attempt, steps, settings } = assignment;
   const compiled = new Map(assignment.compiled.map((entry) => [entry.index, entry.resolution]));
   const runEnd = (status: RunEnd['status'], error?: ErrorInfo): RunOutcome => ({ type: 'run-end', runId, attempt, status, ...(error && { error }) });
@@ -41,13 +56,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   if (signal?.aborted) return cancelled();
 
   let context: BrowserContext;
-  let page: Page;
+  let tabs: RunTabs;
   try {
-    page = await withinTime(openPage(), settings.stepTimeoutMs);
+    const page = await withinTime(openPage(), settings.stepTimeoutMs);
     context = page.context();
+    tabs = await createRunTabs(page);
   } catch (error) {
     return runEnd('failed', { code: 'browser-error', message: clamp(`The browser could not open a page: ${errorHeadline(error)}`) });
   }
+  const dialogs = answerDialogs(context);
+  const downloads = collectDownloads(context, { ...(logger && { logger }) });
   // Closing the context interrupts whatever the current step is waiting for, at once.
   // Memoized because a second close() returns before the first has finished.
   let closing: Promise<void> | undefined;
@@ -58,25 +76,40 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       if (signal?.aborted) return cancelled();
       onMessage({ type: 'step-start', runId, attempt, index });
       const startedAt = performance.now();
+      dialogs.answerWith(step.dialog);
       const outcome = await executeStep({
-        page,
+        tabs,
         step,
         timeoutMs: needsModel(step) ? settings.aiStepTimeoutMs : settings.stepTimeoutMs,
         signal,
         ...(ai && { ai: { services: ai, ref: { runId, attempt, index }, compiled: compiled.get(index) } }),
+        ...(fetchAttachment && { attachment: (id, { timeoutMs, signal }) => fetchAttachment({ id, runId, attempt, timeoutMs, ...(signal && { signal }) }) }),
       }).then(
         (output) => ({ output, error: undefined }),
         (error: unknown) => ({ output: undefined, error: asStepError(error) }),
       );
       const durationMs = Math.round(performance.now() - startedAt);
-      const picture = signal?.aborted ? undefined : await takeScreenshot(page, step, settings, signal);
+      // Until the next step starts, dialogs get the default answer. Those met before this step's end
+      // is sent are recorded on it; later ones (a page's timer between steps) on the next step.
+      dialogs.answerWith(undefined);
+      const met = dialogs.take();
+      const error = outcome.error && { code: outcome.error.code, message: clamp(explained(outcome.error, met)) };
+      const page = tabs.current();
+      // Each only reads the page, so they may overlap; the picture shows the tab as the step left it.
+      const [picture, files, failure] = await Promise.all([
+        signal?.aborted ? undefined : takeScreenshot(page, step, settings, signal),
+        downloads.take({ timeoutMs: settings.stepTimeoutMs, ...(signal && { signal }) }),
+        error && !signal?.aborted ? pageAtFailure(page, settings.stepTimeoutMs) : undefined,
+      ]);
       if (picture) onScreenshot({ type: 'step-screenshot', runId, attempt, index, mimeType: 'image/jpeg' }, picture.jpeg);
-      const error = outcome.error && { code: outcome.error.code, message: clamp(outcome.error.message) };
+      for (const file of signal?.aborted ? [] : files) {
+        onDownload({ type: 'step-download', runId, attempt, index, fileName: file.fileName, mimeType: file.mimeType }, file.bytes);
+      }
+      met.push(...dialogs.take());
       const output: StepOutput | undefined = outcome.output
         ? { ...outcome.output, ...(picture?.cropped && { screenshotCropped: picture.cropped }) }
-        : error && !signal?.aborted
-          ? await pageAtFailure(page, settings.stepTimeoutMs)
-          : undefined;
+        : failure;
+      const reported = output && met.length > 0 ? { ...output, dialogs: met } : output;
       onMessage({
         type: 'step-end',
         runId,
@@ -85,47 +118,25 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
         status: error ? 'failed' : 'succeeded',
         durationMs,
         ...(error && { error }),
-        ...(output && { output }),
+        ...(reported && { output: reported }),
       });
       if (signal?.aborted) return cancelled();
       if (error) return runEnd('failed', { code: error.code, message: clamp(`Step ${index + 1} (${describeStep(step)}) failed: ${error.message}`) });
+    }
+    const saveAs = assignment.browser?.session?.saveAs;
+    if (saveAs !== undefined) {
+      const saved = await sessionStateOf(context, settings.stepTimeoutMs);
+      if (signal?.aborted) return cancelled();
+      if ('problem' in saved) {
+        return runEnd('failed', { code: 'browser-error', message: clamp(`Every step succeeded, but the browser's state could not be saved as the session "${saveAs}": ${saved.problem}`) });
+      }
+      onMessage({ type: 'session-state', runId, attempt, state: saved.state });
     }
     return runEnd('succeeded');
   } finally {
     signal?.removeEventListener('abort', closeContext);
     await closeContext();
   }
-}
-
-type Picture = { jpeg: Uint8Array; cropped?: { pageWidth: number; pageHeight: number } };
-
-/**
- * The picture after a step, or undefined when none could be taken: a failed screenshot must not
- * fail the step. It gets the run's default step time, not the step's own, which may be tiny.
- */
-async function takeScreenshot(page: Page, step: Step, settings: RunSettings, signal: AbortSignal | undefined): Promise<Picture | undefined> {
-  const options = { type: 'jpeg', quality: settings.screenshotQuality, timeout: settings.stepTimeoutMs, signal } as const;
-  try {
-    if (step.type !== 'screenshot' || step.fullPage !== true) return nonEmpty({ jpeg: await page.screenshot(options) });
-    // Past Chromium's texture size a full-page capture fails or comes back empty, and a huge
-    // one takes seconds: a page larger than the cap is captured from its top left corner.
-    const size = await page.evaluate(() => ({
-      pageWidth: Math.max(document.documentElement.scrollWidth, document.body?.scrollWidth ?? 0),
-      pageHeight: Math.max(document.documentElement.scrollHeight, document.body?.scrollHeight ?? 0),
-    }));
-    const width = Math.min(size.pageWidth, MAX_FULL_PAGE_SCREENSHOT.width);
-    const height = Math.min(size.pageHeight, MAX_FULL_PAGE_SCREENSHOT.height);
-    const cropped = width < size.pageWidth || height < size.pageHeight;
-    const jpeg = await page.screenshot({ ...options, fullPage: true, ...(cropped && { clip: { x: 0, y: 0, width, height } }) });
-    return nonEmpty({ jpeg, ...(cropped && { cropped: size }) });
-  } catch {
-    return undefined;
-  }
-}
-
-/** A step never claims a picture it does not have: an empty capture counts as none. */
-function nonEmpty(picture: Picture): Picture | undefined {
-  return picture.jpeg.byteLength > 0 ? picture : undefined;
 }
 
 /**
@@ -141,6 +152,15 @@ function withinTime(opening: Promise<Page>, ms: number): Promise<Page> {
     }, ms);
   });
   return Promise.race([opening, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A navigation the step's own answer stopped: the page asked "leave this page?" and the step
+ * dismisses dialogs. Chromium only reports the navigation as aborted; the person needs the reason.
+ */
+function explained(error: StepError, met: DialogRecord[]): string {
+  const stayed = met.some((dialog) => dialog.type === 'beforeunload' && dialog.answer === 'dismissed');
+  return error.code === 'navigation-failed' && stayed ? 'The page asked to stay open, and the step dismisses dialogs: the page was not left' : error.message;
 }
 
 /** executeStep only throws StepErrors; anything else is a fault in the browser connection. */

@@ -1,21 +1,25 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { describeTarget, MAX_OUTPUT_TEXT_LENGTH, MAX_OUTPUT_URL_LENGTH, isStorableText, toStorableText } from '../../protocol/index.ts';
-import type { Step, StepOfType, StepOutput, StepResolution, Target } from '../../protocol/index.ts';
+import type { Step, StepOutput, StepResolution, Target } from '../../protocol/index.ts';
 import { needsModel, type AiStep } from '../ai/ai-step-context.ts';
 import { executeAiStep, type AiServices } from '../ai/execute-ai-step.ts';
+import type { RunTabs } from '../browser/run-tabs.ts';
+import type { Attachment } from '../connection/attachments.ts';
 import type { ModelCallRef } from '../connection/model-calls.ts';
 import { formatSeconds } from './format-seconds.ts';
 import { describeNetworkError } from './navigation-error.ts';
 import { isTimeoutError, toStepError } from './playwright-error.ts';
-import { resolveTarget, type TargetAction } from './resolve-target.ts';
+import { scrollPage } from './scroll-page.ts';
+import { selectOptions } from './select-options.ts';
+import { remainingMs, resolve, waitForLoad, type StepContext } from './step-context.ts';
 import { StepError } from './step-error.ts';
-
-/** Option labels listed when a `select` step names an option that does not exist. */
-const MAX_LISTED_OPTIONS = 10;
+import { closeTab, switchTab } from './tab-steps.ts';
+import { uploadFiles } from './upload-files.ts';
+import { showsText, wait, waitForUrl } from './wait-steps.ts';
 
 export type ExecuteStepOptions = {
-  page: Page;
+  /** The run's tabs: the step acts on the current one, and a tab it opens becomes current. */
+  tabs: RunTabs;
   step: Step;
   /** Time the whole step may take (finding the element and acting), in milliseconds, unless the step sets its own `timeoutMs`. */
   timeoutMs: number;
@@ -29,27 +33,32 @@ export type ExecuteStepOptions = {
     /** What an earlier run of the plan resolved this step to. */
     compiled?: StepResolution;
   };
-};
-
-/** What each step's code needs: the page, the cancellation signal and the time left. */
-type StepContext = {
-  page: Page;
-  signal: AbortSignal | undefined;
-  timeoutMs: number;
-  deadline: number;
+  /** Fetches an attached file for `upload` steps (in the step's time); without it they fail. */
+  attachment?: (id: string, options: { timeoutMs: number; signal?: AbortSignal }) => Promise<Attachment>;
 };
 
 /**
- * Runs one step on the page. Resolves with the page's URL afterwards (and the text read,
- * for `extract`, and what an AI step saw and resolved to); rejects with a StepError whose
- * message says what went wrong in plain words.
+ * Runs one step on the run's current tab. Resolves with the page's URL afterwards (and the text
+ * read, for `extract`, what an AI step saw and resolved to, and the tab it opened); rejects with
+ * a StepError whose message says what went wrong in plain words.
  */
 export async function executeStep(options: ExecuteStepOptions): Promise<StepOutput> {
-  const { page, step, signal, ai } = options;
+  const { tabs, step, signal, ai, attachment } = options;
   const timeoutMs = step.timeoutMs ?? options.timeoutMs;
-  const context: StepContext = { page, signal, timeoutMs, deadline: Date.now() + timeoutMs };
+  const deadline = Date.now() + timeoutMs;
   try {
     signal?.throwIfAborted();
+    // A tab opened by a user action since the last step ended: this step is meant for it.
+    const openedBefore = await tabs.followOpened();
+    const page = tabs.current();
+    const context: StepContext = {
+      tabs,
+      page,
+      signal,
+      timeoutMs,
+      deadline,
+      ...(attachment && { attachment: (id: string) => attachment(id, { timeoutMs: remainingMs(context), ...(signal && { signal }) }) }),
+    };
     let output: StepOutput;
     if (needsModel(step)) {
       if (!ai) throw new StepError('model-unavailable', 'This runner has no connection to a model for AI steps');
@@ -58,8 +67,18 @@ export async function executeStep(options: ExecuteStepOptions): Promise<StepOutp
       const text = await runStep(step, context);
       output = text !== undefined ? { text } : {};
     }
-    const url = page.url();
-    return { ...output, ...(url.length <= MAX_OUTPUT_URL_LENGTH && isStorableText(url) && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */ };
+    const openedNow = await tabs.followOpened({ deadline, ...(signal && { signal }) });
+    // A tab that closes as it loads (a link opened in a new tab that turns out to be a download) is no tab to report.
+    if (openedNow) await waitForLoad(context, openedNow).catch((error: unknown) => {
+      if (!openedNow.isClosed()) throw error;
+    });
+    const opened = openedNow ?? openedBefore;
+    const url = tabs.current().url();
+    return {
+      ...output,
+      ...(opened && !opened.isClosed() && { openedTab: { tab: tabs.positionOf(opened), url: toStorableText(opened.url(), MAX_OUTPUT_URL_LENGTH) } }),
+      ...(url.length <= MAX_OUTPUT_URL_LENGTH && isStorableText(url) && { url }) /* a longer (data:) URL is left out, not cut into a wrong one */,
+    };
   } catch (error) {
     throw toStepError(error, { timeoutMs, signal });
   }
@@ -68,25 +87,26 @@ export async function executeStep(options: ExecuteStepOptions): Promise<StepOutp
 /** Returns the text an `extract` step read; undefined for every other step. */
 async function runStep(step: Exclude<Step, AiStep>, context: StepContext): Promise<string | undefined> {
   const { page, signal } = context;
+  const timing = () => ({ timeout: remainingMs(context), signal });
   switch (step.type) {
     case 'goto':
       await goto(step.url, context);
       return undefined;
     case 'click':
-      await (await resolve(step.target, 'click', context)).click({ timeout: remainingMs(context), signal });
+      await (await resolve(step.target, 'click', context)).click(timing());
       await waitForLoad(context);
       return undefined;
     case 'fill':
-      await (await resolve(step.target, 'fill', context)).fill(step.value, { timeout: remainingMs(context), signal });
+      await (await resolve(step.target, 'fill', context)).fill(step.value, timing());
       return undefined;
     case 'press':
       if (step.target === undefined) await page.keyboard.press(step.key);
-      else await (await resolve(step.target, 'press', context)).press(step.key, { timeout: remainingMs(context), signal });
+      else await (await resolve(step.target, 'press', context)).press(step.key, timing());
       // Enter in a form submits it.
       await waitForLoad(context);
       return undefined;
     case 'select':
-      await select(step, context);
+      await selectOptions(step, context);
       await waitForLoad(context);
       return undefined;
     case 'wait':
@@ -95,7 +115,7 @@ async function runStep(step: Exclude<Step, AiStep>, context: StepContext): Promi
     case 'extract': {
       // An extract step has a target or an instruction; one with an instruction is an AI step.
       if (step.target === undefined) throw new StepError('action-failed', 'The extract step has no target');
-      const text = await (await resolve(step.target, 'read', context)).innerText({ timeout: remainingMs(context), signal });
+      const text = await (await resolve(step.target, 'read', context)).innerText(timing());
       // Pages may hold NUL characters or broken Unicode; the text must still be storable.
       return toStorableText(text.trim(), MAX_OUTPUT_TEXT_LENGTH);
     }
@@ -106,6 +126,29 @@ async function runStep(step: Exclude<Step, AiStep>, context: StepContext): Promi
       if (!(await showsText(step.text, context))) {
         throw new StepError('assertion-failed', `The page does not show "${step.text}" (waited ${formatSeconds(context.timeoutMs)})`);
       }
+      return undefined;
+    case 'hover':
+      await (await resolve(step.target, 'hover', context)).hover(timing());
+      return undefined;
+    case 'check':
+    case 'uncheck':
+      await setChecked(step.type === 'check', step.target, await resolve(step.target, 'check', context), context);
+      await waitForLoad(context);
+      return undefined;
+    case 'scroll':
+      await scrollPage(step, context);
+      return undefined;
+    case 'waitForUrl':
+      await waitForUrl(step, context);
+      return undefined;
+    case 'switchTab':
+      await switchTab(step, context);
+      return undefined;
+    case 'closeTab':
+      await closeTab(step, context);
+      return undefined;
+    case 'upload':
+      await uploadFiles(step, context);
       return undefined;
   }
 }
@@ -133,76 +176,16 @@ async function goto(url: string, context: StepContext): Promise<void> {
   }
 }
 
-async function select(step: StepOfType<'select'>, context: StepContext): Promise<void> {
-  const list = await resolve(step.target, 'select', context);
-  const match = await list.evaluate(
-    (element, wanted) => {
-      if (!(element instanceof HTMLSelectElement)) return { by: 'not-a-list' as const, labels: [] };
-      const options = [...element.options];
-      if (options.some((option) => option.label === wanted)) return { by: 'label' as const, labels: [] };
-      if (options.some((option) => option.value === wanted)) return { by: 'value' as const, labels: [] };
-      return { by: 'none' as const, labels: options.map((option) => option.label) };
-    },
-    step.option,
-    { timeout: remainingMs(context) },
-  );
-  const target = describeTarget(step.target);
-  switch (match.by) {
-    case 'not-a-list':
-      throw new StepError('action-failed', `${target} is not a drop-down list (<select>)`);
-    case 'none': {
-      const listed = match.labels.slice(0, MAX_LISTED_OPTIONS).map((label) => `"${label}"`);
-      if (match.labels.length > MAX_LISTED_OPTIONS) listed.push('…');
-      const offers = listed.length === 0 ? 'it has no options' : `it offers ${listed.join(', ')}`;
-      throw new StepError('action-failed', `${target} has no option labelled or valued "${step.option}"; ${offers}`);
-    }
-    case 'label':
-    case 'value':
-      await list.selectOption({ [match.by]: step.option }, { timeout: remainingMs(context), signal: context.signal });
-  }
-}
-
-async function wait(step: StepOfType<'wait'>, context: StepContext): Promise<void> {
-  if (step.text === undefined) {
-    // A pause the plan asked for, so the step timeout does not cut it short; cancelling does.
-    await sleep(step.ms ?? 0, undefined, { signal: context.signal });
-    return;
-  }
-  if (!(await showsText(step.text, context))) {
-    throw new StepError('timeout', `"${step.text}" did not appear within ${formatSeconds(context.timeoutMs)}`);
-  }
-}
-
-/** Whether visible text containing `text` (ignoring case) appears before the deadline. */
-async function showsText(text: string, context: StepContext): Promise<boolean> {
+/** Ticks or clears a checkbox, or chooses a radio button; Playwright's refusals in plain words. */
+async function setChecked(checked: boolean, target: Target, box: Locator, context: StepContext): Promise<void> {
   try {
-    await context.page
-      .getByText(text)
-      .filter({ visible: true })
-      .first()
-      .waitFor({ state: 'attached', timeout: remainingMs(context), signal: context.signal });
-    return true;
+    await box.setChecked(checked, { timeout: remainingMs(context), signal: context.signal });
   } catch (error) {
-    if (isTimeoutError(error)) return false;
+    const message = error instanceof Error ? error.message : '';
+    if (/Not a checkbox or radio button/.test(message)) throw new StepError('action-failed', `${describeTarget(target)} is not a checkbox or radio button`, { cause: error });
+    if (/Cannot uncheck radio button/.test(message)) {
+      throw new StepError('action-failed', `${describeTarget(target)} is a radio button: choose another option of its group instead`, { cause: error });
+    }
     throw error;
   }
-}
-
-/** Waits for a page that the action started loading, if any, so the next step sees it complete. */
-async function waitForLoad(context: StepContext): Promise<void> {
-  try {
-    await context.page.waitForLoadState('load', { timeout: remainingMs(context), signal: context.signal });
-  } catch (error) {
-    if (!isTimeoutError(error)) throw error;
-    throw new StepError('timeout', `The page did not finish loading within ${formatSeconds(context.timeoutMs)}`, { cause: error });
-  }
-}
-
-function resolve(target: Target, action: TargetAction, context: StepContext): Promise<Locator> {
-  return resolveTarget({ page: context.page, target, action, timeoutMs: remainingMs(context), signal: context.signal });
-}
-
-/** Time left before the step's deadline; at least 1 ms because Playwright reads 0 as "no timeout". */
-function remainingMs(context: StepContext): number {
-  return Math.max(1, context.deadline - Date.now());
 }

@@ -6,6 +6,7 @@ import { executeStep } from '../steps/execute-step.ts';
 import type { ScriptedModel } from './scripted-model.ts';
 import { createStagehandSessions, openTestBrowser, type OpenedBrowser, type StagehandSessions } from '../testing.ts';
 import { newRunPage } from '../browser/run-pages.ts';
+import { tabsOf } from './browser-test.ts';
 import { startFixtureServer } from './fixture-server.ts';
 
 /**
@@ -37,5 +38,5 @@ export const aiTest = test
 /** Runs an AI step as a run would (30 s to go), its model calls answered by `model`. */
 export function runAiStep(options: { page: Page; stagehand: StagehandSessions; model: ScriptedModel; step: Step; ref: ModelCallRef; compiled?: StepResolution }): Promise<StepOutput> {
   const { page, stagehand, model, step, ref, compiled } = options;
-  return executeStep({ page, step, timeoutMs: 30_000, ai: { services: { callModel: model.callModel, stagehand }, ref, compiled } });
+  return tabsOf(page).then((tabs) => executeStep({ tabs, step, timeoutMs: 30_000, ai: { services: { callModel: model.callModel, stagehand }, ref, compiled } }));
 }

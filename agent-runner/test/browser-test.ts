@@ -1,7 +1,17 @@
 import type { Page } from 'playwright-core';
 import { test } from 'vitest';
+import { createRunTabs, type RunTabs } from '../browser/run-tabs.ts';
 import { launchTestBrowser } from '../testing.ts';
 import { startFixtureServer } from './fixture-server.ts';
+
+const tabsByPage = new WeakMap<Page, Promise<RunTabs>>();
+
+/** The run tabs of a test's page, made once per page, as a run makes them once per context. */
+export function tabsOf(page: Page): Promise<RunTabs> {
+  let tabs = tabsByPage.get(page);
+  if (!tabs) tabsByPage.set(page, (tabs = createRunTabs(page)));
+  return tabs;
+}
 
 /**
  * `test` with a fixture server and a Chromium shared by the file, and a page in a fresh

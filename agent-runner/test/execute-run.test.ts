@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
-import { RunAssignSchema, RunEndSchema, StepEndSchema, StepScreenshotHeaderSchema, StepStartSchema } from '../../protocol/index.ts';
+import { RunAssignSchema, RunEndSchema, SessionStateSchema, StepDownloadHeaderSchema, StepEndSchema, StepScreenshotHeaderSchema, StepStartSchema } from '../../protocol/index.ts';
 import { MAX_FULL_PAGE_SCREENSHOT, type RunAssign, type Step } from '../../protocol/index.ts';
-import { executeRun, type StepEvent } from '../run/execute-run.ts';
+import { executeRun, type RunMessage } from '../run/execute-run.ts';
 import { newRunPage } from '../browser/run-pages.ts';
 import { browserTest as test } from './browser-test.ts';
 
@@ -18,7 +18,7 @@ function assignment(steps: Step[], stepTimeoutMs = 5000): RunAssign {
   });
 }
 
-type Recorded = { label: string; message?: StepEvent; jpeg?: Uint8Array };
+type Recorded = { label: string; message?: RunMessage; jpeg?: Uint8Array; download?: { fileName: string; mimeType: string; bytes: Uint8Array } };
 
 /** Records what executeRun reports, checking every message against the wire schemas. */
 function recorder(onStepStart: (index: number) => void = () => {}) {
@@ -28,11 +28,14 @@ function recorder(onStepStart: (index: number) => void = () => {}) {
     labels: () => events.map((event) => event.label),
     stepEnds: () => events.flatMap((event) => (event.message?.type === 'step-end' ? [event.message] : [])),
     screenshots: () => events.flatMap((event) => (event.jpeg ? [event.jpeg] : [])),
-    onMessage(message: StepEvent) {
+    onMessage(message: RunMessage) {
       if (message.type === 'step-start') {
         StepStartSchema.omit({ seq: true }).parse(message);
         events.push({ label: `start ${message.index}`, message });
         onStepStart(message.index);
+      } else if (message.type === 'session-state') {
+        SessionStateSchema.omit({ seq: true }).parse(message);
+        events.push({ label: 'session-state', message });
       } else {
         StepEndSchema.omit({ seq: true }).parse(message);
         events.push({ label: `end ${message.index} ${message.status}`, message });
@@ -41,6 +44,10 @@ function recorder(onStepStart: (index: number) => void = () => {}) {
     onScreenshot(header: unknown, jpeg: Uint8Array) {
       const { index } = StepScreenshotHeaderSchema.omit({ seq: true }).parse(header);
       events.push({ label: `screenshot ${index}`, jpeg });
+    },
+    onDownload(header: unknown, bytes: Uint8Array) {
+      const { index, fileName, mimeType } = StepDownloadHeaderSchema.omit({ seq: true }).parse(header);
+      events.push({ label: `download ${index}`, download: { fileName, mimeType, bytes } });
     },
   };
 }

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import type { Step } from '../../protocol/index.ts';
 import { freeLocalPort } from '../browser/devtools-url.ts';
+import { answerDialogs } from '../browser/dialogs.ts';
+import type { Attachment } from '../connection/attachments.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { StepError } from '../steps/step-error.ts';
-import { browserTest as test } from './browser-test.ts';
+import { browserTest as test, tabsOf } from './browser-test.ts';
 
-function run(page: Page, step: Step, timeoutMs = 5000, signal?: AbortSignal) {
-  return executeStep({ page, step, timeoutMs, signal });
+async function run(page: Page, step: Step, timeoutMs = 5000, signal?: AbortSignal) {
+  return executeStep({ tabs: await tabsOf(page), step, timeoutMs, signal });
 }
 
 async function failure(page: Page, step: Step, timeoutMs = 5000, signal?: AbortSignal): Promise<StepError> {
@@ -175,5 +178,196 @@ describe('executeStep: cancellation', () => {
     controller.abort();
     expect((await step).code).toBe('cancelled');
     expect(performance.now() - abortedAt).toBeLessThan(2000);
+  });
+});
+
+describe('executeStep: hover, check, select several, scroll, wait for the address', () => {
+  test.beforeEach(async ({ page, server }) => {
+    await page.goto(server.url('/form-controls.html'));
+  });
+
+  test('hover moves the pointer over an element, which may show more', async ({ page }) => {
+    expect(await page.locator('#tip').isVisible()).toBe(false);
+    await run(page, { type: 'hover', target: 'Account' });
+    expect(await page.locator('#tip').isVisible()).toBe(true);
+  });
+
+  test('check ticks a checkbox or chooses a radio button, uncheck clears a checkbox, and both refuse what they cannot do', async ({ page }) => {
+    await run(page, { type: 'check', target: 'Express' });
+    expect(await page.locator('input[value=express]').isChecked()).toBe(true);
+    expect(await page.locator('input[value=standard]').isChecked()).toBe(false);
+    await run(page, { type: 'check', target: 'Gift wrap' });
+    await run(page, { type: 'check', target: 'Gift wrap' }); // already ticked: nothing to do
+    expect(await page.locator('#gift').isChecked()).toBe(true);
+    await run(page, { type: 'uncheck', target: 'Gift wrap' });
+    expect(await page.locator('#gift').isChecked()).toBe(false);
+
+    const radio = await failure(page, { type: 'uncheck', target: 'Express' });
+    expect([radio.code, radio.message]).toEqual(['action-failed', '"Express" is a radio button: choose another option of its group instead']);
+    const list = await failure(page, { type: 'check', target: { by: 'label', label: 'Toppings' } });
+    expect([list.code, list.message]).toEqual(['action-failed', 'the field labelled "Toppings" is not a checkbox or radio button']);
+  });
+
+  test('select chooses several options in a list that allows several, and names the missing ones', async ({ page, server }) => {
+    await run(page, { type: 'select', target: 'Toppings', option: ['Ham', 'pep'] });
+    expect(await page.locator('#toppings').evaluate((list: HTMLSelectElement) => [...list.selectedOptions].map((option) => option.value))).toEqual(['ham', 'pep']);
+    const missing = await failure(page, { type: 'select', target: 'Toppings', option: ['Ham', 'Anchovies', 'Tuna'] });
+    expect(missing.message).toBe('"Toppings" has no option labelled or valued "Anchovies" or "Tuna"; it offers "Ham", "Olives", "Peppers"');
+
+    await page.goto(server.url('/select.html'));
+    const single = await failure(page, { type: 'select', target: 'Country', option: ['France', 'Germany'] });
+    expect([single.code, single.message]).toEqual(['action-failed', '"Country" allows only one choice, and the step asks for 2']);
+    await run(page, { type: 'select', target: 'Country', option: ['Germany'] });
+    expect(await page.locator('#country').inputValue()).toBe('de');
+  });
+
+  test('scroll brings an element into view, goes to the bottom or the top, or moves by an amount', async ({ page }) => {
+    const scrollY = () => page.evaluate(() => window.scrollY);
+    await run(page, { type: 'scroll', target: 'Terms of sale' });
+    expect(await scrollY()).toBeGreaterThan(2000);
+    expect(await page.locator('#terms').evaluate((heading) => heading.getBoundingClientRect().top)).toBeLessThan(800);
+    await run(page, { type: 'scroll', to: 'bottom' });
+    expect(await scrollY()).toBe(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight));
+    await run(page, { type: 'scroll', to: 'top' });
+    expect(await scrollY()).toBe(0);
+    // Even where the page asks for smooth scrolling, the step ends where it scrolled to.
+    await page.addStyleTag({ content: 'html { scroll-behavior: smooth }' });
+    await run(page, { type: 'scroll', by: { x: 0, y: 500 } });
+    expect(await scrollY()).toBe(500);
+  });
+
+  test('waitForUrl waits for the address to contain the text, as sent or decoded, and says where the page is when it does not', async ({ page, server }) => {
+    await page.goto(server.url('/routes.html'));
+    await run(page, { type: 'click', target: 'Continue later' });
+    const output = await run(page, { type: 'waitForUrl', contains: 'from=routes' });
+    expect(output.url).toBe(server.url('/welcome.html?from=routes'));
+    expect(await page.evaluate(() => document.readyState)).toBe('complete');
+
+    await page.goto(server.url('/routes.html'));
+    await run(page, { type: 'click', target: 'Choose Köln' });
+    expect((await run(page, { type: 'waitForUrl', contains: 'city=köln' })).url).toBe(server.url('/routes.html?city=k%C3%B6ln'));
+
+    const error = await failure(page, { type: 'waitForUrl', contains: '/checkout', timeoutMs: 300 });
+    expect([error.code, error.message]).toEqual(['timeout', `The address did not come to contain "/checkout" within 0.3 s; it is ${server.url('/routes.html?city=k%C3%B6ln')}`]);
+  });
+
+  test('a step acts on an element in a cross-site frame', async ({ page, server }) => {
+    await page.goto(server.url(`/frames.html?wallet=${encodeURIComponent(server.crossSiteUrl('/frame-wallet.html'))}`));
+    await run(page, { type: 'click', target: 'Pay' });
+    expect(await page.frameLocator('#wallet').locator('#wallet-pay').textContent()).toBe('Paid');
+    await run(page, { type: 'fill', target: { by: 'label', label: 'Card number', frame: '#card' }, value: '4242 4242' });
+    expect(await page.frameLocator('#card').locator('#number').inputValue()).toBe('4242 4242');
+  });
+});
+
+describe('executeStep: upload', () => {
+  const files: Record<string, Attachment> = {
+    [randomUUID()]: { name: 'report.csv', mimeType: 'text/csv', buffer: Buffer.from('quarter,revenue\nQ3,12\n') },
+    [randomUUID()]: { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
+  };
+  const [reportId, photoId] = Object.keys(files) as [string, string];
+  const attachment = async (id: string) => files[id] ?? Promise.reject(new StepError('action-failed', `no attachment ${id}`));
+  const upload = async (page: Page, step: Step) => executeStep({ tabs: await tabsOf(page), step, timeoutMs: 5000, attachment });
+  const chosen = (page: Page, selector: string) =>
+    page.locator(selector).evaluate((input: HTMLInputElement) => Promise.all([...input.files!].map(async (file) => [file.name, file.type, await file.text()])));
+
+  test('sets attached files on a file input, found by its label even when the input is hidden', async ({ page, server }) => {
+    await page.goto(server.url('/form-controls.html'));
+    await upload(page, { type: 'upload', target: 'Attachment', files: [reportId] });
+    expect(await chosen(page, '#attachment')).toEqual([['report.csv', 'text/csv', 'quarter,revenue\nQ3,12\n']]);
+    await upload(page, { type: 'upload', target: 'Photos', files: [reportId, photoId] });
+    expect((await chosen(page, '#photos')).map(([name, type]) => [name, type])).toEqual([['report.csv', 'text/csv'], ['photo.png', 'image/png']]);
+  });
+
+  test('refuses what is not a file input, several files for a single one, and a run with no server to fetch from', async ({ page, server }) => {
+    await page.goto(server.url('/form-controls.html'));
+    const notInput = await upload(page, { type: 'upload', target: { by: 'label', label: 'Gift wrap' }, files: [reportId] }).catch((error: StepError) => error);
+    expect(notInput).toMatchObject({ code: 'action-failed', message: 'the field labelled "Gift wrap" is not a file input (<input type="file">)' });
+    const tooMany = await upload(page, { type: 'upload', target: 'Attachment', files: [reportId, photoId] }).catch((error: StepError) => error);
+    expect(tooMany).toMatchObject({ code: 'action-failed', message: '"Attachment" takes one file, and the step has 2' });
+    const noServer = await failure(page, { type: 'upload', target: 'Attachment', files: [reportId] });
+    expect(noServer.message).toBe('This runner cannot fetch attached files: it has no server to fetch them from');
+    expect(await chosen(page, '#attachment')).toEqual([]);
+  });
+});
+
+describe('executeStep: tabs', () => {
+  test('a link or window.open that opens a tab moves the run to it; switchTab and closeTab move between tabs', async ({ page, server }) => {
+    const tabs = await tabsOf(page);
+    await page.goto(server.url('/tabs.html'));
+    const link = await run(page, { type: 'click', target: 'Open the report' });
+    expect(link).toEqual({ openedTab: { tab: 2, url: server.url('/read.html') }, url: server.url('/read.html') });
+    expect(tabs.current().url()).toBe(server.url('/read.html'));
+    // The next step acts on the new tab.
+    expect((await run(page, { type: 'extract', target: '#summary' })).text).toBe('Revenue grew 12% this quarter.');
+
+    expect((await run(page, { type: 'switchTab', to: 1 })).url).toBe(server.url('/tabs.html'));
+    const popup = await run(page, { type: 'click', target: 'Open preferences' });
+    expect(popup.openedTab).toEqual({ tab: 3, url: server.url('/select.html') });
+    expect(await tabs.current().title()).toBe('Preferences');
+
+    // By a part of its title or address, ignoring case.
+    expect((await run(page, { type: 'switchTab', to: 'reports' })).url).toBe(server.url('/tabs.html'));
+    expect((await run(page, { type: 'switchTab', to: 'READ.html' })).url).toBe(server.url('/read.html'));
+    const missing = await failure(page, { type: 'switchTab', to: 'checkout' });
+    expect(missing.message).toBe(
+      `No tab's address or title contains "checkout"; the open tabs are 1: "Reports" ${server.url('/tabs.html')}, 2: "Report" ${server.url('/read.html')}, 3: "Preferences" ${server.url('/select.html')}`,
+    );
+    expect((await failure(page, { type: 'switchTab', to: 4 })).message).toBe('There is no tab 4: the run has 3 tabs open');
+
+    // Tab 2 was reached from tab 1: closing it goes back there, and tab 3 becomes tab 2.
+    expect((await run(page, { type: 'closeTab' })).url).toBe(server.url('/tabs.html'));
+    expect(tabs.open().map((tab) => tab.url())).toEqual([server.url('/tabs.html'), server.url('/select.html')]);
+    await run(page, { type: 'switchTab', to: 2 });
+    expect((await run(page, { type: 'closeTab' })).url).toBe(server.url('/tabs.html'));
+    const last = await failure(page, { type: 'closeTab' });
+    expect([last.code, last.message]).toEqual(['action-failed', 'Cannot close the only tab the run has open']);
+  });
+
+  test('a tab the page opens by itself joins the tabs without moving the run', async ({ page, server }) => {
+    const tabs = await tabsOf(page);
+    const advert = page.context().waitForEvent('page');
+    expect((await run(page, { type: 'goto', url: server.url('/tabs.html?advert') })).openedTab).toBeUndefined();
+    await advert;
+    const output = await run(page, { type: 'assert', text: 'Reports' });
+    expect(output.openedTab).toBeUndefined();
+    expect(tabs.current()).toBe(page);
+    expect(tabs.open()).toHaveLength(2);
+    expect((await run(page, { type: 'switchTab', to: 'results' })).url).toBe(server.url('/results.html?q=advert'));
+  });
+
+  test('a tab a click opens after its step ended moves the run at the next step, which reports it', async ({ page, server }) => {
+    const tabs = await tabsOf(page);
+    await page.goto(server.url('/tabs.html'));
+    const opening = page.context().waitForEvent('page');
+    expect((await run(page, { type: 'click', target: 'Sign in elsewhere' })).openedTab).toBeUndefined();
+    await opening;
+    const next = await run(page, { type: 'fill', target: 'Email', value: 'alice@example.com' });
+    expect(next.openedTab).toEqual({ tab: 2, url: server.url('/login.html') });
+    expect(await tabs.current().locator('#email').inputValue()).toBe('alice@example.com');
+  });
+
+  test('closeTab lets the page ask to stay: accepted by default, refused when the step dismisses dialogs', async ({ page, server }) => {
+    const tabs = await tabsOf(page);
+    const dialogs = answerDialogs(page.context());
+    await page.goto(server.url('/tabs.html'));
+    await run(page, { type: 'click', target: 'Open the report' });
+    await run(page, { type: 'switchTab', to: 1 });
+    await run(page, { type: 'click', target: 'Open preferences' });
+    await run(page, { type: 'switchTab', to: 1 });
+    await run(page, { type: 'click', target: 'Edit' }); // the page now asks before it is left
+
+    dialogs.answerWith('dismiss');
+    const kept = await failure(page, { type: 'closeTab', dialog: 'dismiss' });
+    expect([kept.code, kept.message]).toEqual(['action-failed', 'The page asked to stay open, and the step dismisses dialogs: the tab was not closed']);
+    expect(tabs.open()).toHaveLength(3);
+    dialogs.answerWith(undefined);
+    // Back to the tab tab 1 was reached from last: tab 3.
+    expect((await run(page, { type: 'closeTab' })).url).toBe(server.url('/select.html'));
+    expect(page.isClosed()).toBe(true);
+    expect(dialogs.take()).toEqual([
+      { type: 'beforeunload', message: '', answer: 'dismissed' },
+      { type: 'beforeunload', message: '', answer: 'accepted' },
+    ]);
   });
 });

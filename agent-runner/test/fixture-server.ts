@@ -9,6 +9,11 @@ const ASSETS_DIR = join(import.meta.dirname, 'assets');
 export type FixtureServer = {
   /** Absolute URL of a path on this server, e.g. `url('/login.html')`. */
   url(path: string): string;
+  /**
+   * The same path on another site (`localhost` instead of `127.0.0.1`), for cross-origin frames:
+   * Chromium's site isolation runs such a frame in a process of its own.
+   */
+  crossSiteUrl(path: string): string;
   /** Resolves when the next request for `pathname` arrives, so a test can act while it is in flight. */
   nextRequest(pathname: string): Promise<void>;
   close(): Promise<void>;
@@ -17,7 +22,11 @@ export type FixtureServer = {
 /**
  * Serves `test/assets/*.html` on 127.0.0.1 at a free port, plus:
  * - `/slow?ms=N`: a small page, answered after N milliseconds;
- * - `/status/N`: an empty page with HTTP status N.
+ * - `/status/N`: an empty page with HTTP status N;
+ * - `/download?name=F&bytes=N&restAfterMs=M`: a file of N bytes (a repeated pattern) offered as an
+ *   attachment named F; with `restAfterMs`, its second half is sent M ms after the first;
+ * - `/echo`: a page showing the request's User-Agent, Accept-Language and Cookie headers, as the
+ *   server received them (`#user-agent`, `#accept-language`, `#cookie`).
  */
 export async function startFixtureServer(): Promise<FixtureServer> {
   const waiters = new Map<string, Array<() => void>>();
@@ -34,6 +43,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
+    crossSiteUrl: (path) => `http://localhost:${port}${path}`,
     nextRequest: (pathname) =>
       new Promise((resolve) => {
         waiters.set(pathname, [...(waiters.get(pathname) ?? []), resolve]);
@@ -55,6 +65,8 @@ async function handle(pathname: string, request: IncomingMessage, response: Serv
     response.on('close', () => clearTimeout(timer));
     return;
   }
+  if (pathname === '/download') return sendDownload(new URL(request.url ?? '', 'http://fixture').searchParams, response);
+  if (pathname === '/echo') return sendEcho(request, response);
   const status = /^\/status\/(\d{3})$/.exec(pathname)?.[1];
   if (status) return sendHtml(response, Number(status), `<title>${status}</title><p>Status ${status}</p>`);
   const name = /^\/([\w-]+\.html)$/.exec(pathname)?.[1];
@@ -66,4 +78,40 @@ async function handle(pathname: string, request: IncomingMessage, response: Serv
 function sendHtml(response: ServerResponse, status: number, html: string): void {
   response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   response.end(html);
+}
+
+function sendEcho(request: IncomingMessage, response: ServerResponse): void {
+  const header = (name: string) => escapeHtml(request.headers[name]?.toString() ?? '(none)');
+  sendHtml(
+    response,
+    200,
+    `<title>Echo</title><h1>Request headers</h1><dl>` +
+      `<dt>User-Agent</dt><dd id="user-agent">${header('user-agent')}</dd>` +
+      `<dt>Accept-Language</dt><dd id="accept-language">${header('accept-language')}</dd>` +
+      `<dt>Cookie</dt><dd id="cookie">${header('cookie')}</dd></dl>`,
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** The bytes `/download` serves: byte i is i mod 251, so a cut or reordered file shows. */
+export function downloadBytes(size: number): Buffer {
+  return Buffer.from(Array.from({ length: size }, (_, index) => index % 251));
+}
+
+function sendDownload(params: URLSearchParams, response: ServerResponse): void {
+  const bytes = downloadBytes(Number(params.get('bytes') ?? 16));
+  response.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': bytes.length,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(params.get('name') ?? 'file.bin')}`,
+  });
+  const restAfterMs = params.get('restAfterMs');
+  if (restAfterMs === null) return void response.end(bytes);
+  const half = Math.floor(bytes.length / 2);
+  response.write(bytes.subarray(0, half));
+  const timer = setTimeout(() => response.end(bytes.subarray(half)), Number(restAfterMs));
+  response.on('close', () => clearTimeout(timer));
 }

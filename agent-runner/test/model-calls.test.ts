@@ -6,6 +6,7 @@ import { createLogger } from '../logger.ts';
 import { executeStep } from '../steps/execute-step.ts';
 import { StepError } from '../steps/step-error.ts';
 import { aiTest } from './ai-test.ts';
+import { tabsOf } from './browser-test.ts';
 import { startFakeRunnerServer, type FakeRunnerServer } from './fake-runner-server.ts';
 
 const ref = { runId: '5b0a2b56-3f7c-4a43-9d58-0c0b2f1d7e11', attempt: 2, index: 4 };
@@ -100,7 +101,7 @@ aiTest('an AI step aborted while its model call is out fails as cancelled and ca
   await page.goto(shop.url('/shop.html'));
   const controller = new AbortController();
   const step = executeStep({
-    page,
+    tabs: await tabsOf(page),
     step: { type: 'act', instruction: 'add the cheapest laptop to the cart' },
     timeoutMs: 60_000,
     signal: controller.signal,

@@ -87,3 +87,60 @@ describe('resolveTarget waiting', () => {
     await expect(resolving).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('resolveTarget in frames and shadow roots', () => {
+  test.beforeEach(async ({ page, server }) => {
+    await page.goto(server.url(`/frames.html?wallet=${encodeURIComponent(server.crossSiteUrl('/frame-wallet.html'))}`));
+  });
+
+  test('a bare string is found in a same-origin frame, a nested frame and a cross-site frame in its own process', async ({ page }) => {
+    expect(await resolvedId(page, 'Card number', 'fill')).toBe('number');
+    expect(await resolvedId(page, 'Confirm payment', 'click')).toBe('confirm');
+    // The exact "Pay" in the wallet frame beats "Pay later" in the page, which matches only in part.
+    expect(await resolvedId(page, 'Pay', 'click')).toBe('wallet-pay');
+    const wallet = page.frames().find((frame) => frame.url().startsWith('http://localhost:'));
+    // Only a frame in a process of its own has a CDP session of its own.
+    await expect(page.context().newCDPSession(wallet!)).resolves.toBeDefined();
+    // Within one strategy the page comes before its frames.
+    expect(await resolvedId(page, 'Help', 'click')).toBe('page-help');
+  });
+
+  test('open shadow roots are searched, in the page and in a cross-site frame', async ({ page }) => {
+    expect(await resolvedId(page, 'Apply coupon', 'click')).toBe('apply-coupon');
+    expect(await resolvedId(page, { by: 'placeholder', placeholder: 'Voucher code' }, 'fill')).toBe('voucher');
+    const voucher = await resolveTarget({ page, target: 'Voucher code', action: 'fill', timeoutMs: 2000 });
+    await voucher.fill('SPRING');
+    expect(await page.frameLocator('#wallet').locator('voucher-field input').inputValue()).toBe('SPRING');
+  });
+
+  test('a target naming its frame is looked for in that frame only, nested levels joined by >>', async ({ page }) => {
+    expect(await resolvedId(page, { by: 'role', role: 'button', name: 'Pay', frame: '#wallet' }, 'click')).toBe('wallet-pay');
+    expect(await resolvedId(page, { by: 'role', role: 'button', name: 'Help', frame: '#card' }, 'click')).toBe('card-help');
+    expect(await resolvedId(page, { by: 'selector', selector: 'button', frame: '#card >> #confirm-frame' }, 'click')).toBe('confirm');
+    expect((await notFound(page, { by: 'text', text: 'Checkout', frame: '#card' }, 'read')).message).toBe(
+      'Could not find the text "Checkout" in the frame #card within 0.3 s',
+    );
+    expect((await notFound(page, { by: 'label', label: 'Card number', frame: '#card >> #payment' }, 'fill')).message).toBe(
+      'Could not find the field labelled "Card number" in the frame #card >> #payment within 0.3 s (no frame matches #payment)',
+    );
+    expect((await notFound(page, { by: 'selector', selector: 'button', frame: 'iframe' }, 'click')).message).toBe('More than one frame matches iframe: name one');
+    expect((await notFound(page, { by: 'text', text: 'Pay', frame: 'iframe[' }, 'click')).message).toBe('iframe[ is not a valid CSS selector of a frame');
+  });
+
+  test('the content of a frame that is not shown does not count', async ({ page }) => {
+    const inTracker = page.frameLocator('#tracker').locator('#track');
+    await inTracker.waitFor({ state: 'attached' });
+    // Seen from inside its frame the button is visible; the frame itself is not.
+    expect(await inTracker.filter({ visible: true }).count()).toBe(1);
+    expect((await notFound(page, 'Track me', 'click')).message).toMatch(/^No element matches "Track me" .* within 0\.3 s$/);
+  });
+});
+
+describe('resolveTarget waiting for frames', () => {
+  test('finds an element in a frame that is added after the page loaded', async ({ page, server }) => {
+    await page.goto(server.url('/frames.html?lateMs=300'));
+    expect(page.frames().some((frame) => frame.url().endsWith('/frame-late.html'))).toBe(false);
+    const button = await resolveTarget({ page, target: 'Late frame button', action: 'click', timeoutMs: 5000 });
+    expect(await button.getAttribute('id')).toBe('late-button');
+  });
+});

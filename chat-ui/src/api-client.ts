@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   ApiErrorBodySchema,
+  AttachmentListResponseSchema,
+  AttachmentResponseSchema,
   ConversationDetailResponseSchema,
   ConversationListResponseSchema,
   ConversationResponseSchema,
@@ -10,18 +12,21 @@ import {
   MessagesResponseSchema,
   PlanResponseSchema,
   RunResponseSchema,
+  SessionListResponseSchema,
 } from '../../protocol/index.ts';
 import type {
+  AttachmentView,
   ChatMessage,
   Conversation,
   ConversationDetailResponse,
   ConversationListResponse,
   CreatedRunResponse,
+  EditPlanBody,
   MessagePageResponse,
   PlanView,
   PostMessageBody,
   RunView,
-  Step,
+  SessionView,
   UpdateConversationBody,
 } from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
@@ -33,6 +38,8 @@ export type ApiClientOptions = {
   timeoutMs?: number;
   /** Time posting a message may take, which includes planning it; default 120 s. */
   postMessageTimeoutMs?: number;
+  /** Time sending an attached file may take; default 120 s. */
+  uploadTimeoutMs?: number;
 };
 
 export type RequestOptions = { signal?: AbortSignal };
@@ -48,7 +55,7 @@ const NoContentSchema = z.undefined();
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** URL of a stored screenshot, usable as an <img> src. */
+/** URL of a stored screenshot (usable as an <img> src) or of a file a run downloaded. */
 export function artifactUrl(artifactId: string): string {
   return `/api/artifacts/${encodeURIComponent(artifactId)}`;
 }
@@ -57,20 +64,23 @@ export function createApiClient({
   fetch: fetchImplementation = globalThis.fetch,
   timeoutMs = 20_000,
   postMessageTimeoutMs = 120_000,
+  uploadTimeoutMs = 120_000,
 }: ApiClientOptions = {}) {
+  /** `body` is sent as JSON; `file` as it is, with its own type. */
   async function request<T>(
     path: string,
     schema: z.ZodType<T>,
-    { method = 'GET', body, signal, timeout = timeoutMs }: { method?: string; body?: unknown; signal?: AbortSignal; timeout?: number },
+    { method = 'GET', body, file, signal, timeout = timeoutMs }: { method?: string; body?: unknown; file?: Blob; signal?: AbortSignal; timeout?: number },
   ): Promise<T> {
     const timeoutSignal = AbortSignal.timeout(timeout);
+    const contentType = file ? file.type || 'application/octet-stream' : body === undefined ? undefined : 'application/json';
     let status = 0;
     let text: string;
     try {
       const response = await fetchImplementation(path, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { accept: 'application/json', ...(contentType && { 'content-type': contentType }) },
+        body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
         signal: signal ? AbortSignal.any([signal, timeoutSignal]) : timeoutSignal,
       });
       status = response.status;
@@ -162,9 +172,12 @@ export function createApiClient({
       return request(`/api/plans/${encodeURIComponent(planId)}/approve`, CreatedRunResponseSchema, { ...options, method: 'POST' });
     },
 
-    /** Replaces a proposed plan's steps; returns the new version, which takes the old one's place in its message. */
-    async editPlan(planId: string, steps: Step[], options: RequestOptions = {}): Promise<PlanView> {
-      const data = await request(`/api/plans/${encodeURIComponent(planId)}`, PlanResponseSchema, { ...options, method: 'PATCH', body: { steps } });
+    /**
+     * Replaces a proposed plan's steps, and its browser options when `browser` is given (`{}` for
+     * none); returns the new version, which takes the old one's place in its message.
+     */
+    async editPlan(planId: string, body: EditPlanBody, options: RequestOptions = {}): Promise<PlanView> {
+      const data = await request(`/api/plans/${encodeURIComponent(planId)}`, PlanResponseSchema, { ...options, method: 'PATCH', body });
       return data.plan;
     },
 
@@ -176,6 +189,33 @@ export function createApiClient({
     /** Queues a new run of the plan; it appears in the plan's conversation as a new message. */
     runPlan(planId: string, options: RequestOptions = {}): Promise<CreatedRunResponse> {
       return request(`/api/plans/${encodeURIComponent(planId)}/run`, CreatedRunResponseSchema, { ...options, method: 'POST' });
+    },
+
+    /** The files attached to the conversation, which its plans' `upload` steps can set. */
+    async listAttachments(conversationId: string, options: RequestOptions = {}): Promise<AttachmentView[]> {
+      const data = await request(`/api/conversations/${encodeURIComponent(conversationId)}/attachments`, AttachmentListResponseSchema, options);
+      return data.attachments;
+    },
+
+    /** Attaches a file to the conversation, sent as it is (the server refuses more than MAX_ATTACHMENT_BYTES). */
+    async attachFile(conversationId: string, file: File, options: RequestOptions = {}): Promise<AttachmentView> {
+      const path = `/api/conversations/${encodeURIComponent(conversationId)}/attachments${query({ name: file.name })}`;
+      const data = await request(path, AttachmentResponseSchema, { ...options, method: 'POST', file, timeout: uploadTimeoutMs });
+      return data.attachment;
+    },
+
+    async removeAttachment(attachmentId: string, options: RequestOptions = {}): Promise<void> {
+      await request(`/api/attachments/${encodeURIComponent(attachmentId)}`, NoContentSchema, { ...options, method: 'DELETE' });
+    },
+
+    /** Browser sessions runs saved (`browser.session.saveAs`), newest first: names and sites, never their cookies. */
+    async listSessions(options: RequestOptions = {}): Promise<SessionView[]> {
+      const data = await request('/api/sessions', SessionListResponseSchema, options);
+      return data.sessions;
+    },
+
+    async deleteSession(name: string, options: RequestOptions = {}): Promise<void> {
+      await request(`/api/sessions/${encodeURIComponent(name)}`, NoContentSchema, { ...options, method: 'DELETE' });
     },
   };
 }

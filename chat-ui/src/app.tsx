@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { commandExamples, type ChatMessage, type Conversation } from '../../protocol/index.ts';
+import { commandExamples, type AttachmentView, type ChatMessage, type Conversation } from '../../protocol/index.ts';
 import { createApiClient } from './api-client.ts';
 import { ApiError } from './api-error.ts';
+import { AttachmentsContext } from './attachments-context.ts';
+import { AttachmentBar } from './components/attachment-bar.tsx';
 import { AutoRunSwitch } from './components/auto-run-switch.tsx';
 import { Composer } from './components/composer.tsx';
 import { ConnectionStatus } from './components/connection-status.tsx';
 import { ConversationList } from './components/conversation-list.tsx';
 import { DeleteConversation } from './components/delete-conversation.tsx';
 import { EmptyState } from './components/empty-state.tsx';
+import { SavedSessions } from './components/saved-sessions.tsx';
 import { Thread } from './components/thread.tsx';
+import { useAttachments } from './use-attachments.ts';
 import { useConversation } from './use-conversation.ts';
 import { useConversations } from './use-conversations.ts';
 import { NEW_CONVERSATION_DRAFT, useDrafts } from './use-drafts.ts';
@@ -16,8 +20,12 @@ import { useLiveSocket } from './use-live-socket.ts';
 import { usePlanActions } from './use-plan-actions.ts';
 import { useReplyStreams } from './use-reply-streams.ts';
 import { navigate, useRoute } from './use-route.ts';
+import { useSavedSessions } from './use-saved-sessions.ts';
 import { useSendMessage } from './use-send-message.ts';
 import { useStopReply } from './use-stop-reply.ts';
+
+/** One empty list, so the files' context does not change with every render while none are listed. */
+const NO_ATTACHMENTS: readonly AttachmentView[] = [];
 
 export function App() {
   const [api] = useState(() => createApiClient());
@@ -27,6 +35,8 @@ export function App() {
   const conversation = useConversation({ conversationId, socket, api });
   const streams = useReplyStreams({ conversationId, socket });
   const drafts = useDrafts();
+  const attachments = useAttachments(api, conversationId);
+  const savedSessions = useSavedSessions(api);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
@@ -125,6 +135,7 @@ export function App() {
           onNavigate={() => setSidebarOpen(false)}
           more={list.more}
         />
+        <SavedSessions state={savedSessions} />
       </aside>
       {sidebarOpen && <button type="button" className="sidebar-backdrop" aria-label="Close conversations" onClick={closeSidebar} />}
 
@@ -151,19 +162,22 @@ export function App() {
         {conversationId === null ? (
           <EmptyState examples={commandExamples(window.location.origin)} onPick={pickExample} />
         ) : (
-          <Thread
-            key={conversationId}
-            messages={conversation.messages}
-            streams={streams}
-            status={conversation.status}
-            problem={conversation.problem}
-            hasOlder={conversation.hasOlder}
-            older={conversation.older}
-            planning={sender.sendingTo === conversationId}
-            onRetry={conversation.retry}
-            onStartNew={startNewChat}
-            actions={planActions}
-          />
+          // The plan editor's upload steps choose among the conversation's attached files.
+          <AttachmentsContext value={attachments.files ?? NO_ATTACHMENTS}>
+            <Thread
+              key={conversationId}
+              messages={conversation.messages}
+              streams={streams}
+              status={conversation.status}
+              problem={conversation.problem}
+              hasOlder={conversation.hasOlder}
+              older={conversation.older}
+              planning={sender.sendingTo === conversationId}
+              onRetry={conversation.retry}
+              onStartNew={startNewChat}
+              actions={planActions}
+            />
+          </AttachmentsContext>
         )}
 
         <Composer
@@ -180,6 +194,7 @@ export function App() {
           disabledReason={conversation.status === 'not-found' ? 'This conversation does not exist; start a new chat to send a task.' : null}
           error={sender.error ?? stopper.error}
           inputRef={composerRef}
+          attachments={conversationId !== null && conversation.status !== 'not-found' && <AttachmentBar attachments={attachments} />}
         />
       </main>
     </div>

@@ -25,6 +25,26 @@ describe('checkStep', () => {
     expect(checkStep(blankStep('agent'))).toEqual({ ok: false, problems: { fields: { task: 'Fill this in.' } } });
   });
 
+  it('starts the steps that need no element with a sensible value, and the others with the element empty', () => {
+    for (const type of ['scroll', 'switchTab', 'closeTab'] as const) expect(checkStep(blankStep(type)).ok).toBe(true);
+    for (const type of ['hover', 'check', 'uncheck'] as const) {
+      expect(checkStep(blankStep(type))).toEqual({ ok: false, problems: { fields: { target: 'Fill this in.' } } });
+    }
+    expect(checkStep(blankStep('waitForUrl'))).toEqual({ ok: false, problems: { fields: { contains: 'Fill this in.' } } });
+    expect(checkStep(blankStep('upload'))).toEqual({ ok: false, problems: { fields: { target: 'Fill this in.', files: 'Choose at least one.' } } });
+  });
+
+  it('checks the fields new in the protocol: dialogs, frames, scrolling and tabs', () => {
+    expect(checkStep({ type: 'click', target: 'Delete', dialog: 'dismiss' })).toEqual({ ok: true, step: { type: 'click', target: 'Delete', dialog: 'dismiss' } });
+    expect(checkStep({ type: 'click', target: 'Rename', dialog: { text: 'Q3' } }).ok).toBe(true);
+    expect(checkStep({ type: 'click', target: { by: 'selector', selector: '#pay', frame: '' } })).toEqual({ ok: false, problems: { fields: { target: 'Fill this in.' } } });
+    expect(checkStep({ type: 'scroll', to: 'top', by: { x: 0, y: 500 } })).toEqual({
+      ok: false,
+      problems: { fields: {}, step: 'A scroll step needs exactly one of "target", "to" or "by".' },
+    });
+    expect(checkStep({ type: 'switchTab', to: 0 })).toEqual({ ok: false, problems: { fields: { to: 'Use at least 1.' } } });
+  });
+
   it('starts an extract step with neither an element nor an instruction, so either can be filled in', () => {
     expect(checkStep(blankStep('extract'))).toEqual({ ok: false, problems: { fields: {}, step: 'An extract step needs exactly one of "target" or "instruction".' } });
     expect(checkStep(setField(blankStep('extract'), 'instruction', 'the price'))).toEqual({ ok: true, step: { type: 'extract', instruction: 'the price' } });

@@ -1,7 +1,6 @@
-import type { z } from 'zod';
-import { DEFAULT_AGENT_ACTIONS, StepSchema } from '../../protocol/index.ts';
+import { DEFAULT_AGENT_ACTIONS, MAX_SELECTED_OPTIONS, StepSchema } from '../../protocol/index.ts';
 import type { Step, StepType } from '../../protocol/index.ts';
-import { sentence } from './sentence.ts';
+import { describeIssue } from './field-issue.ts';
 
 /**
  * A step as it is being edited: the fields of a step of its type, any of which may be missing or
@@ -19,9 +18,18 @@ export type StepCheck = { ok: true; step: Step } | { ok: false; problems: StepPr
 
 /**
  * How each field of a step is edited: `target` is an element to find, `flag` a yes/no that may
- * also be left to its default. `optional` fields are left out when empty.
+ * also be left to its default, `choice` one of `choices` or none, `tab` a tab's number or text,
+ * `options` one or several options of a dropdown, `offset` a distance across and down, `files`
+ * attached files, `dialog` how dialogs are answered. `optional` fields are left out when empty.
  */
-export type FieldSpec = { name: string; label: string; kind: 'text' | 'number' | 'checkbox' | 'flag' | 'target'; optional?: boolean; hint?: string };
+export type FieldSpec = {
+  name: string;
+  label: string;
+  kind: 'text' | 'number' | 'checkbox' | 'flag' | 'choice' | 'tab' | 'target' | 'options' | 'offset' | 'files' | 'dialog';
+  optional?: boolean;
+  hint?: string;
+  choices?: { value: string; label: string }[];
+};
 
 export const STEP_TYPE_LABELS: Record<StepType, string> = {
   goto: 'Go to a page',
@@ -33,6 +41,14 @@ export const STEP_TYPE_LABELS: Record<StepType, string> = {
   extract: 'Read from the page',
   screenshot: 'Take a screenshot',
   assert: 'Check the page shows text',
+  hover: 'Hover over an element',
+  check: 'Tick a checkbox',
+  uncheck: 'Untick a checkbox',
+  scroll: 'Scroll',
+  waitForUrl: 'Wait for the page’s address',
+  switchTab: 'Switch to another tab',
+  closeTab: 'Close the tab',
+  upload: 'Upload attached files',
   act: 'Do something described in words (AI)',
   observe: 'List what can be done (AI)',
   agent: 'Work out a small task (AI)',
@@ -52,7 +68,12 @@ export const STEP_FIELDS: Record<StepType, FieldSpec[]> = {
   ],
   select: [
     { name: 'target', label: 'Dropdown', kind: 'target' },
-    { name: 'option', label: 'Option', kind: 'text' },
+    {
+      name: 'option',
+      label: 'Options',
+      kind: 'options',
+      hint: `One per line: several for a list that allows several (at most ${MAX_SELECTED_OPTIONS})`,
+    },
   ],
   wait: [
     { name: 'text', label: 'Text to wait for', kind: 'text', optional: true },
@@ -70,6 +91,37 @@ export const STEP_FIELDS: Record<StepType, FieldSpec[]> = {
   ],
   screenshot: [{ name: 'fullPage', label: 'The whole page, not only what fits the window', kind: 'checkbox', optional: true }],
   assert: [{ name: 'text', label: 'Text the page must show', kind: 'text' }],
+  hover: [{ name: 'target', label: 'Element to hover over', kind: 'target' }],
+  check: [{ name: 'target', label: 'Checkbox or radio button', kind: 'target', hint: 'Nothing happens if it is ticked already' }],
+  uncheck: [{ name: 'target', label: 'Checkbox', kind: 'target', hint: 'Nothing happens if it is not ticked' }],
+  scroll: [
+    {
+      name: 'to',
+      label: 'To an end of the page',
+      kind: 'choice',
+      optional: true,
+      choices: [
+        { value: 'top', label: 'The top' },
+        { value: 'bottom', label: 'The bottom' },
+      ],
+    },
+    { name: 'target', label: 'Or to an element', kind: 'target', optional: true },
+    { name: 'by', label: 'Or by a distance, in pixels', kind: 'offset', optional: true },
+  ],
+  waitForUrl: [{ name: 'contains', label: 'Text the page’s address must contain', kind: 'text', hint: 'Such as /dashboard' }],
+  switchTab: [
+    {
+      name: 'to',
+      label: 'Tab',
+      kind: 'tab',
+      hint: 'Its number (1 is the first tab of the run), or text in its address or title. A click that opens a tab moves to it by itself',
+    },
+  ],
+  closeTab: [],
+  upload: [
+    { name: 'target', label: 'File input', kind: 'target' },
+    { name: 'files', label: 'Files to upload', kind: 'files' },
+  ],
   act: [
     {
       name: 'instruction',
@@ -95,6 +147,13 @@ export const COMMON_FIELDS: FieldSpec[] = [
     optional: true,
     hint: 'Default: no for clicks, key presses and AI actions, which may have changed something; yes for other steps',
   },
+  {
+    name: 'dialog',
+    label: 'If the page opens a dialog',
+    kind: 'dialog',
+    optional: true,
+    hint: 'An alert, a confirmation, a prompt or “leave this page?”. Default: accept it (OK). Each one is shown with the step',
+  },
 ];
 
 /** A new step of a type, with its required fields empty (or a sensible value) for the person to fill in. */
@@ -108,6 +167,8 @@ export function blankStep(type: StepType): StepFields {
       return { type, key: 'Enter' };
     case 'select':
       return { type, target: '', option: '' };
+    case 'upload':
+      return { type, target: '', files: [] };
     case 'wait':
       return { type, ms: 1000 };
     case 'screenshot':
@@ -115,7 +176,18 @@ export function blankStep(type: StepType): StepFields {
     case 'assert':
       return { type, text: '' };
     case 'click':
+    case 'hover':
+    case 'check':
+    case 'uncheck':
       return { type, target: '' };
+    case 'scroll':
+      return { type, to: 'bottom' };
+    case 'waitForUrl':
+      return { type, contains: '' };
+    case 'switchTab':
+      return { type, to: 2 };
+    case 'closeTab':
+      return { type };
     case 'extract':
       // Either an element or an instruction: an empty target would have to be cleared before an instruction could be used.
       return { type };
@@ -126,6 +198,11 @@ export function blankStep(type: StepType): StepFields {
     case 'agent':
       return { type, task: '' };
   }
+}
+
+/** Whether a field's value is an object, as a target, a dialog answer or a distance may be. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /** The step with one field set; `undefined` leaves the field out. */
@@ -165,27 +242,4 @@ export function checkStep(fields: StepFields): StepCheck {
  */
 function withoutStrayShape(fields: StepFields): StepFields {
   return fields.type === 'extract' && fields.instruction === undefined && fields.shape !== undefined ? setField(fields, 'shape', undefined) : fields;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'too_small':
-      if (issue.origin === 'string' && Number(issue.minimum) <= 1) return 'Fill this in.';
-      return issue.origin === 'number' ? `Use at least ${issue.minimum}.` : sentence(issue.message);
-    case 'too_big':
-      if (issue.origin === 'string') return `Use at most ${issue.maximum} characters.`;
-      return issue.origin === 'number' ? `Use at most ${issue.maximum}.` : sentence(issue.message);
-    case 'invalid_format':
-      return issue.format === 'url' ? 'Enter a full address, starting with http:// or https://.' : sentence(issue.message);
-    case 'invalid_type':
-      if (issue.expected === 'int') return 'Use a whole number.';
-      return issue.expected === 'number' ? 'Enter a number.' : 'Fill this in.';
-    case 'invalid_union': {
-      // The first way of writing the field that got past its own shape says best what is wrong.
-      const closest = issue.errors.find((issues) => !issues.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
-      return closest?.[0] ? describeIssue(closest[0]) : sentence(issue.message);
-    }
-    default:
-      return sentence(issue.message);
-  }
 }

@@ -16,6 +16,22 @@ describe('stepRows', () => {
     expect(stepRows(plan, []).map((row) => row.ai)).toEqual([false, false, true, true]);
   });
 
+  it('says how a step answers dialogs when it does not simply accept them', () => {
+    const plan = {
+      ...proposedPlan(),
+      steps: [
+        { type: 'click', target: 'Delete', dialog: 'dismiss' },
+        { type: 'click', target: 'Rename', dialog: { text: 'Q3' } },
+        { type: 'click', target: 'Save', dialog: 'accept' },
+      ],
+    } satisfies ReturnType<typeof proposedPlan>;
+    expect(stepRows(plan, []).map((row) => row.label)).toEqual([
+      'Click "Delete", dismissing any dialog',
+      'Click "Rename", answering a prompt with “Q3”',
+      'Click "Save"',
+    ]);
+  });
+
   it('without the plan, takes a step that reported how it was resolved for an AI step', () => {
     const rows = stepRows(undefined, [
       { index: 0, status: 'succeeded' },

@@ -1,5 +1,6 @@
-import type { PlanView, RunView, StepState } from '../../protocol/index.ts';
+import type { PlanView, RunView, Step, StepState } from '../../protocol/index.ts';
 import { describeStep, formatDuration, isAiStep } from '../../protocol/index.ts';
+import { describeDialogAnswer } from './step-browser-events.ts';
 
 /** One step's row: `ai` for a step that calls a language model (known from the plan, or else from a resolution it reported). */
 export type StepRowModel = { index: number; label: string; ai: boolean; state: StepState | undefined };
@@ -11,8 +12,14 @@ export function stepRows(plan: PlanView | undefined, states: readonly StepState[
   return Array.from({ length: count }, (_, index) => {
     const step = plan?.steps[index];
     const state = byIndex.get(index);
-    return { index, label: step ? describeStep(step) : `Step ${index + 1}`, ai: step ? isAiStep(step) : state?.output?.resolution !== undefined, state };
+    return { index, label: step ? describePlannedStep(step) : `Step ${index + 1}`, ai: step ? isAiStep(step) : state?.output?.resolution !== undefined, state };
   });
+}
+
+/** The step's sentence, with how it answers dialogs when that is not the default: `Click "Delete", dismissing any dialog`. */
+function describePlannedStep(step: Step): string {
+  const dialog = describeDialogAnswer(step.dialog);
+  return dialog ? `${describeStep(step)}, ${dialog}` : describeStep(step);
 }
 
 /** One sentence on where a plan's card stands: its run, or, without one, what became of the plan. */

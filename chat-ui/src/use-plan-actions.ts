@@ -1,13 +1,13 @@
 import { useMemo } from 'react';
-import type { PlanView, RunView, Step } from '../../protocol/index.ts';
+import type { EditPlanBody, PlanView, RunView } from '../../protocol/index.ts';
 import type { ApiClient } from './api-client.ts';
 
 /** What a person can do from a plan's card. Each rejects with an ApiError the card shows beside the button. */
 export type PlanActions = {
   /** Runs a proposed plan; the run appears in the same card. */
   approvePlan(planId: string): Promise<void>;
-  /** Saves edited steps as the plan's next version, which takes its place in the card. */
-  editPlan(planId: string, steps: Step[]): Promise<void>;
+  /** Saves edited steps and browser options as the plan's next version, which takes its place in the card. */
+  editPlan(planId: string, edit: EditPlanBody): Promise<void>;
   discardPlan(planId: string): Promise<void>;
   /** Runs a plan that ran already once more; the new run arrives as a new message. */
   runPlan(planId: string): Promise<void>;
@@ -28,8 +28,8 @@ export function usePlanActions({ api, applyPlan, applyRun }: PlanActionsOptions)
         // The plan's message gets the run, and the plan its new status, over the socket.
         await api.approvePlan(planId);
       },
-      async editPlan(planId, steps) {
-        applyPlan(await api.editPlan(planId, steps));
+      async editPlan(planId, edit) {
+        applyPlan(await api.editPlan(planId, edit));
       },
       async discardPlan(planId) {
         applyPlan(await api.discardPlan(planId));

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { describeStep, type ChatMessage } from '../../protocol/index.ts';
 import type { PlanService } from '../chat/plan-service.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
+import { assertAttachedFiles } from '../files/plan-attachments.ts';
 import type { ConversationHub } from '../live/conversation-hub.ts';
 import type { UsageMeter } from '../models/usage-meter.ts';
 import type { ModelPlanner } from '../planner/model-planner.ts';
+import { describeBrowserOptions, describePlanningResources, type PlanningResources } from '../planner/planning-resources.ts';
 import type { Store } from '../store/store.ts';
 import { renderRun, toModelMessages } from './model-history.ts';
 import { redact, secretValueOf, secretValuesIn } from './secret-values.ts';
@@ -20,6 +22,8 @@ export type ToolContext = {
   autoRun: boolean;
   /** The conversation before this reply, for the planner. */
   history: readonly ChatMessage[];
+  /** The files attached to the conversation and the owner's saved sessions, which plans may use. */
+  resources?: PlanningResources;
   signal: AbortSignal;
 };
 
@@ -49,7 +53,8 @@ export function createAssistantTools(context: ToolContext, dependencies: ToolDep
     propose_plan: tool({
       description:
         'Write a plan for a task in the browser and show it to the person, who can run, edit or discard it. ' +
-        'Describe the task completely: the site (full URL), what to do, every value to type, what to read back.',
+        'Describe the task completely: the site (full URL), what to do, every value to type, what to read back, ' +
+        'which attached files to upload (by name), and which saved browser session to start from or to save the login as (by name).',
       inputSchema: z.object({
         task: z.string().min(1).max(4_000).describe('The whole task, with every detail the conversation gives.'),
       }),
@@ -59,7 +64,11 @@ export function createAssistantTools(context: ToolContext, dependencies: ToolDep
           ...toModelMessages(context.history, { tokenBudget: dependencies.historyTokens }),
           { role: 'user' as const, content: `Plan this task: ${task}` },
         ];
-        const result = await planner.plan({ messages, signal: context.signal });
+        const result = await planner.plan({
+          messages,
+          signal: context.signal,
+          ...(context.resources && { context: describePlanningResources(context.resources) }),
+        });
         // Counted once: on the plan when there is one, else on the reply that asked.
         const record = (planId?: string) =>
           meter.record({ ownerId, conversationId, ...(planId ? { planId } : { messageId }), purpose: 'plan', ...result.call });
@@ -67,9 +76,16 @@ export function createAssistantTools(context: ToolContext, dependencies: ToolDep
           await record();
           return { question: result.reply };
         }
+        try {
+          await assertAttachedFiles(store, ownerId, conversationId, result.steps);
+        } catch (error) {
+          await record();
+          throw error;
+        }
         const attached = await store.plans.attach(ownerId, messageId, {
           source: 'model',
           steps: result.steps,
+          ...(result.browser && { browser: result.browser }),
           model: result.model,
           prompt: result.prompt,
           status: 'proposed',
@@ -83,6 +99,7 @@ export function createAssistantTools(context: ToolContext, dependencies: ToolDep
           planId: attached.plan.id,
           status: running ? 'running' : 'waiting for the person to press Run',
           steps: attached.plan.steps.map((step, index) => redact(`${index + 1}. ${describeStep(step)}`, hidden)),
+          ...(attached.plan.browser && { browser: describeBrowserOptions(attached.plan.browser) }),
           ...(running && { runId: running.run.id }),
         };
       },

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Models } from '../models/create-models.ts';
 import { ReplyStopped } from '../models/reply-stopped.ts';
 import type { UsageMeter } from '../models/usage-meter.ts';
+import { describePlanningResources } from '../planner/planning-resources.ts';
 import type { Prompt } from '../prompts/load-prompt.ts';
 import type { StoredPart } from '../store/store.ts';
 import { createAssistantTools, type ToolContext, type ToolDependencies } from './assistant-tools.ts';
@@ -127,8 +128,9 @@ function failed(parts: StoredPart[], error: ErrorInfo): ReplyOutcome {
 }
 
 /** What the model should know about this moment: the date, how plans run here, and what to close. */
-function situation({ autoRun, closing }: ReplyInput): string {
+function situation({ autoRun, closing, resources }: ReplyInput): string {
   const lines = [`Now: ${new Date().toISOString()}.`];
+  if (resources) lines.push(describePlanningResources(resources));
   lines.push(
     autoRun
       ? 'This conversation runs plans without asking: a plan you propose starts at once.'

@@ -1,6 +1,7 @@
 import type { ModelMessage } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
 import { describeOutput, describeStep, formatDuration, type ChatMessage, type PlanView, type RunView } from '../../protocol/index.ts';
+import { describeBrowserOptions } from '../planner/planning-resources.ts';
 import { redact, secretValuesIn } from './secret-values.ts';
 
 /** Steps of a run listed in full; a longer run is summarised. */
@@ -49,7 +50,8 @@ function renderMessage(message: ChatMessage): string {
 
 function renderPlan(plan: PlanView): string {
   const header = `[Plan ${plan.id}, version ${plan.version}, ${plan.status}]`;
-  return [header, ...plan.steps.map((step, index) => `${index + 1}. ${describeStep(step)}`)].join('\n');
+  const browser = plan.browser ? [`Browser: ${describeBrowserOptions(plan.browser)}`] : [];
+  return [header, ...browser, ...plan.steps.map((step, index) => `${index + 1}. ${describeStep(step)}`)].join('\n');
 }
 
 /** How a run went, briefly: its status, where it failed, and what its steps read. */
@@ -68,6 +70,8 @@ export function renderRun(run: RunView, plan: PlanView | undefined): string {
     }
   }
   if (notable.length > STEPS_SHOWN) lines.push(`(${notable.length - STEPS_SHOWN} more steps with output: use get_run)`);
+  const downloads = run.steps.flatMap((step) => (step.downloads ?? []).map((file) => `${JSON.stringify(file.fileName)} (step ${step.index + 1})`));
+  if (downloads.length > 0) lines.push(`Downloaded: ${downloads.slice(0, STEPS_SHOWN).join(', ')}`);
   return lines.join('\n');
 }
 

@@ -1,13 +1,15 @@
-import type { ChatMessage, Conversation, CreateRunBody, PostMessageBody, RunView, UpdateConversationBody } from '../../protocol/index.ts';
+import type { BrowserOptions, ChatMessage, Conversation, CreateRunBody, PostMessageBody, RunView, Step, UpdateConversationBody } from '../../protocol/index.ts';
 import type { ChatAgent } from '../assistant/chat-agent.ts';
 import { toModelMessages } from '../assistant/model-history.ts';
 import type { ReplyStreams } from '../assistant/reply-streams.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
+import { assertAttachedFiles } from '../files/plan-attachments.ts';
 import type { ConversationHub } from '../live/conversation-hub.ts';
 import type { Logger } from '../logger.ts';
 import { commandHelp, parseCommands } from '../planner/command-grammar.ts';
 import type { UsageMeter } from '../models/usage-meter.ts';
 import type { CallUsage, ModelPlanner } from '../planner/model-planner.ts';
+import { describePlanningResources, loadPlanningResources } from '../planner/planning-resources.ts';
 import type { Prompt } from '../prompts/load-prompt.ts';
 import { textParts, type AppendAssistantResult, type FinishedRun, type HeldRun, type NewAssistantMessage, type NewPlan, type Store } from '../store/store.ts';
 import type { PlanRepair } from './plan-repair.ts';
@@ -70,6 +72,14 @@ export type ChatServiceOptions = {
 /** Messages the assistant reads before answering (it then trims them to its token budget). */
 const HISTORY_MESSAGES = 100;
 
+/**
+ * The plan of a command. The grammar's result carries the browser options a command sets as
+ * `browser` (once it reads any), passed through as they are.
+ */
+function commandPlan(parsed: { steps: Step[]; browser?: BrowserOptions }): NewPlan {
+  return { source: 'grammar', steps: parsed.steps, ...(parsed.browser && { browser: parsed.browser }) };
+}
+
 export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, hub, logger, assistant, replies, runLimits, onRunQueued } = options;
 
@@ -126,12 +136,15 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       async write(signal, emit) {
         const conversation = await store.conversations.get(ownerId, conversationId);
         const history = await historyThrough(ownerId, conversationId, closing?.change.messageId ?? messageId);
+        // What plans may use (attached files, saved sessions); a closing message plans nothing.
+        const resources = closing ? undefined : await loadPlanningResources(store, ownerId, conversationId);
         const outcome = await agent.reply({
           ownerId,
           conversationId,
           messageId,
           autoRun: conversation?.autoRun ?? false,
           history: history.filter((message) => message.id !== messageId),
+          ...(resources && { resources }),
           signal,
           emit,
           ...(closing && { closing: { run: closing.run, plan: closing.plan } }),
@@ -167,6 +180,17 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     return accepted;
   }
 
+  /** Why a command's plan cannot run: it uploads a file the conversation does not have. */
+  async function refusedFiles(ownerId: string, conversationId: string, steps: Step[]): Promise<string | undefined> {
+    try {
+      await assertAttachedFiles(store, ownerId, conversationId, steps);
+      return undefined;
+    } catch (error) {
+      if (SkipperError.isInstance(error) && error.code === 'invalid-request') return error.message;
+      throw error;
+    }
+  }
+
   const service: ChatService = {
     async postMessage(ownerId, conversationId, body) {
       const user = await appendUser(ownerId, conversationId, body);
@@ -176,7 +200,11 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       }
       const parsed = parseCommands(body.text);
       if (parsed.ok) {
-        const result = await runCommand(ownerId, conversationId, { source: 'grammar', steps: parsed.steps }, user.message.id);
+        const plan = commandPlan(parsed);
+        const refusal = await refusedFiles(ownerId, conversationId, plan.steps);
+        const result = refusal
+          ? await append(ownerId, conversationId, { replyTo: user.message.id, parts: textParts(refusal) })
+          : await runCommand(ownerId, conversationId, plan, user.message.id);
         if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
         return [user.message, result.message];
       }
@@ -195,7 +223,17 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       const { conversationId: existing } = body;
       if (existing && !(await store.conversations.get(ownerId, existing))) throw SkipperError.notFound('conversation');
       // Plan before writing anything, so a request that cannot run leaves no trace.
-      const { plan, call } = 'prompt' in body ? await planPrompt(ownerId, existing, body.prompt) : { plan: { source: 'api' as const, steps: body.steps } };
+      const { plan, call } =
+        'prompt' in body
+          ? await planPrompt(ownerId, existing, body.prompt)
+          : { plan: { source: 'api' as const, steps: body.steps, ...(body.browser && { browser: body.browser }) } };
+      // Upload steps may set only files attached to the conversation (a new one has none).
+      try {
+        await assertAttachedFiles(store, ownerId, existing, plan.steps);
+      } catch (error) {
+        if (call) await assistant!.meter.record({ ownerId, ...(existing && { conversationId: existing }), purpose: 'plan', ...call });
+        throw error;
+      }
       // A prompt names its conversation through the first message; bare steps need a title.
       const title = 'prompt' in body ? undefined : 'Run from the API';
       const conversationId = existing ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
@@ -287,7 +325,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       const appended = await append(ownerId, conversationId, {
         summaryOf: runId,
         parts: textParts(explanation),
-        plan: { source: 'model', steps, model, prompt, repairOf: finished.plan.id },
+        // The repaired plan runs in the same browser setup (saved session included).
+        plan: { source: 'model', steps, ...(finished.plan.browser && { browser: finished.plan.browser }), model, prompt, repairOf: finished.plan.id },
         run: runLimits,
       });
       const planId = appended.status === 'appended' ? appended.message.parts.find((part) => part.type === 'data-plan')?.id : undefined;
@@ -310,19 +349,28 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     prompt: string,
   ): Promise<{ plan: NewPlan; call?: CallUsage }> {
     const parsed = parseCommands(prompt);
-    if (parsed.ok) return { plan: { source: 'grammar', steps: parsed.steps } };
+    if (parsed.ok) return { plan: commandPlan(parsed) };
     if (!assistant) throw new SkipperError('unrecognized-command', commandHelp({ problem: parsed.error.message, baseUrl: options.publicUrl() }));
     await assistant.meter.assertWithinBudget({ ownerId });
     const history = conversationId ? ((await store.messages.page(ownerId, conversationId, { limit: HISTORY_MESSAGES }))?.messages ?? []) : [];
+    const resources = await loadPlanningResources(store, ownerId, conversationId);
     try {
       const result = await assistant.planner.plan({
         messages: [...toModelMessages(history, { tokenBudget: assistant.historyTokens }), { role: 'user', content: prompt }],
+        context: describePlanningResources(resources),
       });
       if (result.kind === 'reply') {
         await assistant.meter.record({ ownerId, ...(conversationId && { conversationId }), purpose: 'plan', ...result.call });
         throw new SkipperError('unrecognized-command', result.reply);
       }
-      return { plan: { source: 'model', steps: result.steps, model: result.model, prompt: result.prompt }, call: result.call };
+      const plan: NewPlan = {
+        source: 'model',
+        steps: result.steps,
+        ...(result.browser && { browser: result.browser }),
+        model: result.model,
+        prompt: result.prompt,
+      };
+      return { plan, call: result.call };
     } catch (error) {
       if (SkipperError.isInstance(error)) throw error;
       logger.warn({ err: error }, 'the language model could not plan a prompt');

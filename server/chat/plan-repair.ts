@@ -1,7 +1,10 @@
 import type { ModelMessage } from 'ai';
 import { describeStep, MAX_PLAN_STEPS, type PlanView, type RunView, type Step } from '../../protocol/index.ts';
 import { redact, secretValuesOf } from '../assistant/secret-values.ts';
+import { SkipperError } from '../errors/skipper-error.ts';
+import { assertAttachedFiles } from '../files/plan-attachments.ts';
 import type { CallUsage, ModelPlanner } from '../planner/model-planner.ts';
+import { describePlanningResources, loadPlanningResources } from '../planner/planning-resources.ts';
 import { isSafeToRetry } from '../runs/lost-attempt-policy.ts';
 import type { Store } from '../store/store.ts';
 
@@ -52,6 +55,16 @@ export function createPlanRepair({ store, planner, maxAttempts, images }: PlanRe
     return { index, state: failed, error: failed.error };
   }
 
+  async function attachedFilesOnly(ownerId: string, conversationId: string, steps: Step[]): Promise<boolean> {
+    try {
+      await assertAttachedFiles(store, ownerId, conversationId, steps);
+      return true;
+    } catch (error) {
+      if (SkipperError.isInstance(error) && error.code === 'invalid-request') return false;
+      throw error;
+    }
+  }
+
   return {
     canRepair: (run, plan) => repairable(run, plan) !== null,
 
@@ -75,11 +88,16 @@ export function createPlanRepair({ store, planner, maxAttempts, images }: PlanRe
           ...(screenshot ? [{ type: 'file' as const, data: screenshot.bytes, mediaType: screenshot.mimeType }] : []),
         ],
       };
-      const result = await planner.plan({ messages: [message] });
+      // The files and sessions the repaired steps may use, when there are any (the failed plan shows those it used).
+      const resources = await loadPlanningResources(store, ownerId, run.conversationId);
+      const context = resources.attachments.length + resources.sessions.length > 0 ? describePlanningResources(resources) : undefined;
+      const result = await planner.plan({ messages: [message], ...(context && { context }) });
       if (result.kind !== 'plan') return { call: result.call };
       const steps = [...plan.steps.slice(0, failure.index), ...result.steps];
       // A repair that adds a step which changes data, or overflows the plan, is not taken.
       if (steps.length > MAX_PLAN_STEPS || !steps.every(isSafeToRetry)) return { call: result.call };
+      // Nor one that uploads a file the conversation does not have.
+      if (!(await attachedFilesOnly(ownerId, run.conversationId, steps))) return { call: result.call };
       const what = `Step ${failure.index + 1} (${describeStep(plan.steps[failure.index]!)}) failed: ${failure.error.message}`;
       const explanation = `${what}\n\n**Repaired** (repair ${(plan.repairs ?? 0) + 1} of at most ${maxAttempts}): ${result.reply} Running the repaired plan now.`;
       return { repair: { explanation, steps, model: result.model, prompt: result.prompt }, call: result.call };

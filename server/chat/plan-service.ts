@@ -1,13 +1,17 @@
-import type { PlanView, RunView, Step } from '../../protocol/index.ts';
+import type { BrowserOptions, PlanView, RunView, Step } from '../../protocol/index.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
+import { assertAttachedFiles } from '../files/plan-attachments.ts';
 import type { ConversationHub } from '../live/conversation-hub.ts';
 import { textParts, type PlanChange, type Store } from '../store/store.ts';
 
 export type PlanService = {
   /** Runs a proposed plan: the run appears in the plan's message. */
   approve(ownerId: string, planId: string): Promise<{ run: RunView; conversationId: string }>;
-  /** Replaces a proposed plan's steps with a new version. */
-  edit(ownerId: string, planId: string, steps: Step[]): Promise<PlanView>;
+  /**
+   * Replaces a proposed plan's steps with a new version, which keeps the plan's browser options
+   * unless new ones are given (`{}` for none). Upload steps may set only files attached to the plan's conversation.
+   */
+  edit(ownerId: string, planId: string, steps: Step[], browser?: BrowserOptions): Promise<PlanView>;
   discard(ownerId: string, planId: string): Promise<PlanView>;
   /** Runs a plan: a proposed one is approved; one that ran already runs once more, in a new message. */
   run(ownerId: string, planId: string): Promise<{ run: RunView; conversationId: string }>;
@@ -58,8 +62,11 @@ export function createPlanService({ store, hub, runLimits, onRunQueued }: PlanSe
       return runOf(ownerId, (result as { runId: string }).runId, stored!.conversationId);
     },
 
-    async edit(ownerId, planId, steps) {
-      return changed(await store.plans.edit(ownerId, planId, steps), (current) =>
+    async edit(ownerId, planId, steps, browser) {
+      const plan = await store.plans.get(ownerId, planId);
+      if (!plan) throw SkipperError.notFound('plan');
+      await assertAttachedFiles(store, ownerId, plan.conversationId, steps);
+      return changed(await store.plans.edit(ownerId, planId, steps, browser), (current) =>
         current.status === 'approved'
           ? 'This plan has already run, so it cannot be edited. Use Run again, or ask for a new plan.'
           : `This plan was ${current.status === 'superseded' ? 'edited already; edit its newest version' : 'discarded'}.`,

@@ -28,6 +28,8 @@ export function summarizeRun({ run, plan }: { run: RunView; plan: PlanView }): s
     const planned = plan.steps[index];
     if (output !== undefined && planned) lines.push(`${describeStep(planned)}: ${truncate(output.text, 500)}`);
   }
+  const downloads = run.steps.flatMap((step) => (step.downloads ?? []).map((file) => `"${file.fileName}"`));
+  if (downloads.length > 0) lines.push(`Downloaded ${downloads.join(', ')}.`);
   return lines.join('\n');
 }
 

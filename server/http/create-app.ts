@@ -4,18 +4,23 @@ import express from 'express';
 import type { ChatService } from '../chat/chat-service.ts';
 import type { PlanService } from '../chat/plan-service.ts';
 import { createDemoRouter } from '../demo/demo-router.ts';
+import type { AttachmentService } from '../files/attachment-service.ts';
 import type { Logger } from '../logger.ts';
 import type { RunService } from '../runs/run-service.ts';
+import type { SessionService } from '../sessions/session-service.ts';
 import type { Store } from '../store/store.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
 import { createErrorHandler, notFound } from './error-handler.ts';
 import { actAs } from './owner.ts';
 import { artifactRoutes } from './routes/artifact-routes.ts';
+import { attachmentRoutes, conversationAttachmentRoutes } from './routes/attachment-routes.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
+import { runnerRoutes } from './routes/runner-routes.ts';
+import { sessionRoutes } from './routes/session-routes.ts';
 
 export type AppOptions = {
   /** Requests for other host names are refused (see host-check.ts). */
@@ -24,6 +29,10 @@ export type AppOptions = {
   chat: ChatService;
   plans: PlanService;
   runs: RunService;
+  attachments: AttachmentService;
+  sessions: SessionService;
+  /** Whether an Authorization header carries the runner token, for the runners' own endpoints. */
+  isRunner(authorization: string | undefined): boolean;
   /** Runners connected to this server, for /health. */
   runnerCount(): number;
   logger: Logger;
@@ -36,7 +45,8 @@ export type AppOptions = {
 /** Largest JSON body accepted by the API. */
 const JSON_LIMIT_BYTES = 256 * 1024;
 
-export function createApp({ hostAllowed, store, chat, plans, runs, runnerCount, logger, ownerId, uiDir }: AppOptions): express.Express {
+export function createApp(options: AppOptions): express.Express {
+  const { hostAllowed, store, chat, plans, runs, attachments, sessions, runnerCount, logger, ownerId, uiDir } = options;
   const app = express();
   app.disable('x-powered-by');
   app.use((request, response, next) => {
@@ -60,10 +70,15 @@ export function createApp({ hostAllowed, store, chat, plans, runs, runnerCount, 
   app.use('/demo', createDemoRouter());
 
   const api = express.Router();
+  api.use(actAs(ownerId));
+  // Files are sent raw and may be larger than a JSON body: their routes come before the JSON parser.
+  api.use('/conversations', conversationAttachmentRoutes({ store, attachments }));
   api.use(bodySizeLimit(JSON_LIMIT_BYTES));
   api.use(express.json({ limit: JSON_LIMIT_BYTES }));
-  api.use(actAs(ownerId));
   api.use('/conversations', conversationRoutes({ store, chat }));
+  api.use('/attachments', attachmentRoutes({ attachments }));
+  api.use('/sessions', sessionRoutes({ sessions }));
+  api.use('/runner', runnerRoutes({ attachments, isRunner: options.isRunner }));
   api.use('/runs', runRoutes({ store, chat, runs }));
   api.use('/plans', planRoutes({ plans }));
   api.use('/messages', messageRoutes({ chat }));

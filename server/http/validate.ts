@@ -45,3 +45,11 @@ export function parseId(value: unknown, what: string): string {
   }
   return result.data;
 }
+
+/** A route parameter that is not an id (a session's name): a mismatch is a 400 naming the value and what is wrong. */
+export function parseParam<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 100).toWellFormed()) : 'That';
+  throw new SkipperError('invalid-request', `${shown} is not a valid ${what}: ${result.error.issues[0]?.message ?? 'unreadable'}.`);
+}

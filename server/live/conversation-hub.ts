@@ -29,11 +29,16 @@ export type ConversationHub = {
 /**
  * Fans changes out to the sockets of this server instance. A change is read back from
  * the store after its commit, so what is sent is at least as new as its seq; clients keep
- * the highest seq per message, which makes out-of-order delivery harmless.
+ * the highest seq per message, which makes out-of-order delivery harmless. Changes to a
+ * message that arrive while it is being read are coalesced into one more read.
  */
 export function createConversationHub({ store, logger }: { store: Store; logger: Logger }): ConversationHub {
   const listeners = new Map<string, Set<ConversationListener>>();
   const pending = new Set<Promise<void>>();
+  // Per message, the change still to read while a read of it is under way: a burst of changes
+  // to one message (a step's start, picture and end, from many runs at once) costs at most two
+  // reads, and the last one is read after every change in the burst was committed.
+  const delivering = new Map<string, { next: Change | null }>();
   const key = (ownerId: string, conversationId: string) => `${ownerId}/${conversationId}`;
 
   async function deliver(change: Change): Promise<void> {
@@ -56,9 +61,24 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
       };
     },
     publish(change) {
-      const delivery = deliver(change)
-        .catch((error: unknown) => logger.error({ err: error, change }, 'could not deliver a conversation change'))
-        .finally(() => pending.delete(delivery));
+      const id = key(change.ownerId, change.messageId);
+      const reading = delivering.get(id);
+      if (reading) {
+        // Read again once the read under way is sent: it may predate this change.
+        if (!reading.next || change.seq > reading.next.seq) reading.next = change;
+        return;
+      }
+      const entry: { next: Change | null } = { next: change };
+      delivering.set(id, entry);
+      const delivery = (async () => {
+        for (let latest = entry.next; latest; latest = entry.next) {
+          entry.next = null;
+          await deliver(latest).catch((error: unknown) => logger.error({ err: error, change: latest }, 'could not deliver a conversation change'));
+        }
+      })().finally(() => {
+        delivering.delete(id);
+        pending.delete(delivery);
+      });
       pending.add(delivery);
     },
     publishChunk(ownerId, chunk) {

@@ -83,6 +83,25 @@ export function readLabel(tokens: readonly ClauseToken[], what: string): Argumen
   return { ok: true, value: joinTokens(words) };
 }
 
+/** Words that may sit between the quoted names of a list: `"A", "B" and "C"`, `both "A" and "B"`. */
+const LIST_WORDS = new Set(['and', 'both', 'the', 'options']);
+
+/**
+ * One name, as `readLabel` reads it, or several quoted names joined by "and" or commas
+ * (`"Bangladesh" and "Guam"`). Unquoted words are always one name, so `Terms and Conditions` stays whole.
+ */
+export function readLabels(tokens: readonly ClauseToken[], what: string): ArgumentResult<string[]> {
+  const quoted = tokens.filter((token) => token.kind === 'quoted');
+  if (quoted.length < 2) {
+    const label = readLabel(tokens, what);
+    return label.ok ? { ok: true, value: [label.value] } : label;
+  }
+  const extra = tokens.filter((token) => token.kind === 'word' && !LIST_WORDS.has(token.text.toLowerCase()));
+  if (extra.length > 0) return { ok: false, problem: `Did not understand ${quote(joinTokens(extra))} in the list of ${what}.` };
+  if (quoted.some((token) => token.text.trim() === '')) return { ok: false, problem: `One of the quotes for ${what} is empty.` };
+  return { ok: true, value: quoted.map((token) => token.text) };
+}
+
 /**
  * Where a step acts. Quoted text becomes a bare-string target, which the runner resolves by role,
  * label, placeholder, text and then CSS; unquoted text that can only be CSS is pinned to a selector.
@@ -100,6 +119,6 @@ export function quote(text: string): string {
   return `“${text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH)}…` : text}”`;
 }
 
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

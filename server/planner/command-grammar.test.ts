@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Step, Target } from '../../protocol/index.ts';
+import type { Step } from '../../protocol/index.ts';
 import { commandExamples } from '../../protocol/index.ts';
 import { commandHelp, parseCommands } from './command-grammar.ts';
-
-function stepsOf(text: string): Step[] {
-  const result = parseCommands(text);
-  if (!result.ok) throw new Error(`expected ${JSON.stringify(text)} to parse, got: ${result.error.message}`);
-  return result.steps;
-}
-
-function errorOf(text: string) {
-  const result = parseCommands(text);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(text)} to fail, got ${JSON.stringify(result.steps)}`);
-  return result.error;
-}
+import { click, errorOf, goto, stepsOf } from './command-testing.ts';
 
 describe('parseCommands: accepted input', () => {
   it('reads the canonical login example exactly', () => {
@@ -36,9 +25,6 @@ describe('parseCommands: accepted input', () => {
       { type: 'goto', url: 'http://127.0.0.1:8080' },
     ]);
   });
-
-  const goto = (url: string): Step => ({ type: 'goto', url });
-  const click = (target: Target): Step => ({ type: 'click', target });
 
   it.each<[string, Step[]]>([
     ['open example.com', [goto('https://example.com')]],
@@ -144,6 +130,20 @@ describe('parseCommands: accepted input', () => {
     ['pick the "Free" option in #plan', [{ type: 'select', target: { by: 'selector', selector: '#plan' }, option: 'Free' }]],
   ])('select: %s', (text, steps) => {
     expect(stepsOf(text)).toEqual(steps);
+  });
+
+  it.each<[string, string[]]>([
+    ['select "Bangladesh" and "Guam" from "Countries"', ['Bangladesh', 'Guam']],
+    ['select “A”, “B” and “C” from "Countries"', ['A', 'B', 'C']],
+    ['choose both "A" and "B" from "Countries"', ['A', 'B']],
+    ['pick the "A" and "B" options in "Countries"', ['A', 'B']],
+    ['select "Salt, pepper" and "Oil" from "Countries"', ['Salt, pepper', 'Oil']],
+  ])('select several options: %s', (text, option) => {
+    expect(stepsOf(text)).toEqual([{ type: 'select', target: 'Countries', option }]);
+  });
+
+  it('keeps unquoted words as one option, as it keeps unquoted button names whole', () => {
+    expect(stepsOf('select Salt and Pepper from Seasoning')).toEqual([{ type: 'select', target: 'Seasoning', option: 'Salt and Pepper' }]);
   });
 
   it.each<[string, Step]>([
@@ -276,6 +276,7 @@ describe('parseCommands: rejected input', () => {
     ['click ""', /quotes for what to click are empty/],
     ['click "A" "B"', /one quoted name/],
     ['click "Sign in" twice', /Did not understand “twice” next to “Sign in”/],
+    ['click "A", "B"', /one quoted name for what to click, found 2/],
     ['type', /text to type and the field are missing/],
     ['type "x"', /Say which field to type into/],
     ['type "a" "b" into "C"', /one pair of quotes/],
@@ -283,7 +284,11 @@ describe('parseCommands: rejected input', () => {
     ['fill "Email"', /what to fill it with/],
     ['fill with "x"', /field to fill is missing/],
     ['select "Team"', /which dropdown/],
-    ['select from "Plan"', /option to choose is missing/],
+    ['select from "Plan"', /options to choose is missing/],
+    ['select "A" or "B" from "C"', /Did not understand “or” in the list of the options to choose/],
+    ['select "A" and "" from "C"', /One of the quotes for the options to choose is empty/],
+    ['select "A" and B from "C"', /Did not understand “and B” next to “A”/],
+    ['select "A", "B" and C from "D"', /Did not understand “C” in the list/],
     ['press ctrl+banana', /“ctrl\+banana” is not a key combination/],
     ['press Enter in', /field to press it in is missing/],
     ['wait', /how long or what to wait for/],
@@ -297,9 +302,10 @@ describe('parseCommands: rejected input', () => {
     ['wait 3 minutes', /at most 120 seconds/],
     ['wait for the page to load', /already waits for the page to load/],
     ['read', /What to read is missing/],
-    ['check', /which text the page must show/],
+    ['check', /check "Remember me" ticks a checkbox, check that the page shows "Welcome" checks the page/],
+    ['check that', /which text the page must show/],
+    ['check that Welcome', /which text the page must show/],
     ['verify Welcome', /which text the page must show/],
-    ['check the "Remember me" checkbox', /To tick a checkbox, click it/],
     ['take', /“screenshot” is missing/],
     ['capture the moment', /Did not understand “moment”/],
     ['take the money', /Did not understand “money”/],
@@ -348,6 +354,9 @@ describe('parseCommands: rejected input', () => {
     ['repeated connectors', `click ${'and '.repeat(12_000)}`],
     ['repeated "is"', `check that ${'is '.repeat(16_000)}`],
     ['a long selector', `click [${'"a"'.repeat(16_000)}`],
+    ['a long list of options', `select ${'"a", '.repeat(10_000)}`],
+    ['a long scroll', `scroll ${'down '.repeat(10_000)}`],
+    ['repeated dialogs', `click "a" ${'and dismiss the dialog '.repeat(2_000)}`],
   ])('returns quickly on 50 KB of %s', (_name, text) => {
     const started = performance.now();
     const result = parseCommands(text);

@@ -1,7 +1,9 @@
-import { commandExamples, MAX_PLAN_STEPS, PlanStepsSchema } from '../../protocol/index.ts';
-import type { Step } from '../../protocol/index.ts';
+import { BrowserOptionsSchema, commandExamples, MAX_PLAN_STEPS, PlanStepsSchema } from '../../protocol/index.ts';
+import type { BrowserOptions, Step } from '../../protocol/index.ts';
 import { quote } from './command-arguments.ts';
+import { mergeBrowserOptions } from './command-browser.ts';
 import { splitClauses } from './command-clauses.ts';
+import type { Clause } from './command-clauses.ts';
 import { COMMAND_PARSERS, matchCommand } from './command-parsers.ts';
 import { tokenize } from './command-tokenizer.ts';
 
@@ -14,7 +16,10 @@ export type CommandParseError = {
   /** The part of the input the message is about, as the user wrote it. */
   clause?: string;
 };
-export type CommandParseResult = { ok: true; steps: Step[] } | { ok: false; error: CommandParseError };
+export type CommandParseResult =
+  /** `browser` when the message sets up the run's browser (`use my "staging" session`, `use a 390x844 window`). */
+  | { ok: true; steps: Step[]; browser?: BrowserOptions }
+  | { ok: false; error: CommandParseError };
 
 /**
  * Reads a message such as `go to example.com, click "Sign in", take a screenshot` into plan steps.
@@ -35,26 +40,48 @@ export function parseCommands(text: string): CommandParseResult {
     return failure(`That is ${clauses.length} commands; a plan can hold at most ${MAX_PLAN_STEPS} steps.`);
   }
   const steps: Step[] = [];
+  // The clause each step was read from, for messages about it.
+  const stepClauses: Clause[] = [];
+  let browser: BrowserOptions | undefined;
   for (const clause of clauses) {
     const match = matchCommand(clause.tokens, 0);
     if (!match) return failure(`${quote(clause.text)} does not start with a command I know.`, clause.text);
-    const step = match.parser.parse(clause.tokens.slice(match.length), match.verb);
-    if (!step.ok) {
-      return failure(`Could not read ${quote(clause.text)}. ${step.problem} Example: ${match.parser.example}`, clause.text);
+    const read = match.parser.parse(clause.tokens.slice(match.length), match.verb);
+    if (!read.ok) {
+      return failure(`Could not read ${quote(clause.text)}. ${read.problem} Example: ${match.parser.example}`, clause.text);
     }
-    steps.push(step.value);
+    const value = read.value;
+    if ('type' in value) {
+      steps.push(value);
+      stepClauses.push(clause);
+    } else if ('dialog' in value) {
+      const last = steps.at(-1);
+      if (!last) {
+        return failure(`${quote(clause.text)} says how to answer the dialogs of the step before it, and there is none. Example: ${match.parser.example}`, clause.text);
+      }
+      if (last.dialog !== undefined) return failure(`Step ${steps.length} already says how to answer its dialogs; say it once.`, clause.text);
+      steps[steps.length - 1] = { ...last, dialog: value.dialog };
+    } else {
+      const merged = mergeBrowserOptions(browser, value.browser);
+      if (!merged.ok) return failure(`Could not read ${quote(clause.text)}. ${merged.problem}`, clause.text);
+      browser = merged.value;
+    }
   }
+  if (steps.length === 0) return failure('That only sets up the browser; add what to do, like go to https://example.com.');
   // The planner's output must meet the same contract as an LLM's, so the protocol has the last word.
   const checked = PlanStepsSchema.safeParse(steps);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     const [index, ...field] = issue.path;
-    const clause = typeof index === 'number' ? clauses[index] : undefined;
+    const clause = typeof index === 'number' ? stepClauses[index] : undefined;
     const where = clause ? `Step ${Number(index) + 1}, ${quote(clause.text)},` : 'The plan';
     const detail = field.length > 0 ? `${field.join('.')}: ${issue.message}` : issue.message;
     return failure(`${where} is not valid: ${detail}.`, clause?.text);
   }
-  return { ok: true, steps: checked.data };
+  if (browser === undefined) return { ok: true, steps: checked.data };
+  const checkedBrowser = BrowserOptionsSchema.safeParse(browser);
+  if (!checkedBrowser.success) return failure(`The browser settings are not valid: ${checkedBrowser.error.issues[0]!.message}.`);
+  return { ok: true, steps: checked.data, browser: checkedBrowser.data };
 }
 
 export type CommandHelpOptions = {
@@ -77,7 +104,7 @@ export function commandHelp({ problem, baseUrl }: CommandHelpOptions): string {
     'Examples:',
     ...commandExamples(baseUrl).map((example) => `- ${example.prompt}`),
     '',
-    'Free-form requests such as "find me the cheapest flight to Lisbon" need a language model. Set OPENAI_API_KEY, or LLM_BASE_URL for an OpenAI-compatible server such as Ollama, and restart skipper.',
+    'Free-form requests such as "find me the cheapest flight to Lisbon", and uploading files you attached, need a language model. Set OPENAI_API_KEY, or LLM_BASE_URL for an OpenAI-compatible server such as Ollama, and restart skipper.',
   ].join('\n');
 }
 

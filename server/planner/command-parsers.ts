@@ -1,13 +1,24 @@
-import type { Step, Target } from '../../protocol/index.ts';
+import type { BrowserOptions, DialogAnswer, Step, Target } from '../../protocol/index.ts';
+import { readAddressPart } from './command-address.ts';
 import {
-  dropLeading, indexOfWord, isWord, joinTokens, quote, readLabel, readTarget, readValue,
+  dropLeading, indexOfWord, isWord, joinTokens, quote, readLabels, readTarget, readValue,
 } from './command-arguments.ts';
 import type { ArgumentResult } from './command-arguments.ts';
+import { readSaveSession, readUse } from './command-browser.ts';
+import { readDialogAnswer } from './command-dialogs.ts';
 import { readDuration } from './command-durations.ts';
 import { looksLikeChord, normalizeKey } from './command-keys.ts';
+import { readScroll } from './command-scroll.ts';
 import { readShownText } from './command-shown-text.ts';
+import { readCloseTab, readSwitchTab } from './command-tabs.ts';
 import type { ClauseToken, CommandToken } from './command-tokenizer.ts';
 import { normalizeUrl } from './command-urls.ts';
+
+/**
+ * What one command says: a step; how the run's browser is set up (for the whole plan, wherever it
+ * is written); or how the step before it answers the dialogs it opens (`click "Delete" and dismiss the dialog`).
+ */
+export type CommandValue = Step | { browser: BrowserOptions } | { dialog: DialogAnswer };
 
 /** One command of the grammar: the verbs that start it and how to read the words after them. */
 export interface CommandParser {
@@ -18,7 +29,7 @@ export interface CommandParser {
   /** A correct use, appended to every problem this command reports. */
   example: string;
   /** Reads the tokens after the verb; `verb` is the matched phrase in lower case. */
-  parse(args: ClauseToken[], verb: string): ArgumentResult<Step>;
+  parse(args: ClauseToken[], verb: string): ArgumentResult<CommandValue>;
 }
 
 const gotoCommand: CommandParser = {
@@ -92,22 +103,25 @@ const fillCommand: CommandParser = {
 
 const selectCommand: CommandParser = {
   verbs: [['select'], ['choose'], ['pick']],
-  usage: 'select "Option" from "Dropdown"',
+  usage: 'select "Option" from "Dropdown", or several: select "Bangladesh" and "Guam" from "Countries"',
   example: 'select "Team" from "Plan"',
   parse(args) {
     let fromAt = indexOfWord(args, ['from']);
     if (fromAt < 0) fromAt = indexOfWord(args, ['in']);
     if (fromAt < 0) return { ok: false, problem: 'Say which dropdown to choose from.' };
-    const option = readLabel(args.slice(0, fromAt), 'the option to choose');
-    if (!option.ok) return option;
+    const options = readLabels(args.slice(0, fromAt), 'the options to choose');
+    if (!options.ok) return options;
     const target = readTarget(args.slice(fromAt + 1), 'the dropdown to choose from');
-    return target.ok ? { ok: true, value: { type: 'select', target: target.value, option: option.value } } : target;
+    if (!target.ok) return target;
+    // One option stays a string, as a step for a single-choice dropdown always was.
+    const option = options.value.length === 1 ? options.value[0]! : options.value;
+    return { ok: true, value: { type: 'select', target: target.value, option } };
   },
 };
 
 const waitCommand: CommandParser = {
   verbs: [['wait']],
-  usage: 'wait 2 seconds, or wait for "Some text"',
+  usage: 'wait 2 seconds, wait for "Some text", or wait until the URL contains "/dashboard"',
   example: 'wait for "Welcome back"',
   parse(args) {
     const afterFor = dropLeading(args, ['for']);
@@ -115,6 +129,8 @@ const waitCommand: CommandParser = {
     if (duration) return duration.ok ? { ok: true, value: { type: 'wait', ms: duration.value } } : duration;
     const rest = dropLeading(args, ['for', 'until', 'till']);
     if (rest.length === 0) return { ok: false, problem: 'Say how long or what to wait for.' };
+    const address = readAddressPart(rest);
+    if (address) return address.ok ? { ok: true, value: { type: 'waitForUrl', contains: address.value } } : address;
     const text = readShownText(rest, rest.length < args.length ? 'any' : 'quoted-only');
     if (!text) return { ok: false, problem: 'Say how long or what to wait for.' };
     if (!text.ok) return text;
@@ -144,10 +160,85 @@ const assertCommand: CommandParser = {
   usage: 'check that the page shows "Some text" (also: verify, assert, make sure)',
   example: 'check that the page shows "Welcome back"',
   parse(args, verb) {
-    const text = readShownText(dropLeading(args, ['that']), 'quoted-only');
+    // "check" also ticks checkboxes: it checks the page only when the words say what the page shows.
+    const ticks = verb === 'check' && !isWord(args[0], 'that');
+    const text = readShownText(dropLeading(args, ['that']), ticks ? 'none' : 'quoted-only');
     if (text) return text.ok ? { ok: true, value: { type: 'assert', text: text.value } } : text;
-    const checkbox = verb === 'check' ? ' To tick a checkbox, click it: click "Remember me".' : '';
-    return { ok: false, problem: `Say which text the page must show.${checkbox}` };
+    if (!ticks) return { ok: false, problem: 'Say which text the page must show.' };
+    if (args.length === 0) {
+      return { ok: false, problem: 'Say what to check: check "Remember me" ticks a checkbox, check that the page shows "Welcome" checks the page.' };
+    }
+    return readCheckbox(args, verb);
+  },
+};
+
+const checkboxCommand: CommandParser = {
+  // "check" itself belongs to the assert command, which hands a checkbox over to this one.
+  verbs: [['tick'], ['uncheck'], ['untick']],
+  usage: 'check "Remember me" or uncheck "Newsletter" (also: tick, untick): a checkbox or radio button',
+  example: 'check "Remember me"',
+  parse: readCheckbox,
+};
+
+const hoverCommand: CommandParser = {
+  verbs: [['hover'], ['mouse', 'over']],
+  usage: 'hover over "Menu"',
+  example: 'hover over "Products"',
+  parse(args) {
+    const target = readTarget(dropLeading(args, ['over', 'on', 'above']), 'what to hover over');
+    return target.ok ? { ok: true, value: { type: 'hover', target: target.value } } : target;
+  },
+};
+
+const scrollCommand: CommandParser = {
+  verbs: [['scroll']],
+  usage: 'scroll down (or up, optionally by 500 pixels), scroll to the bottom (or top), scroll to "Footer"',
+  example: 'scroll down 500 pixels',
+  parse: readScroll,
+};
+
+const switchTabCommand: CommandParser = {
+  verbs: [['switch', 'to'], ['switch', 'back', 'to']],
+  usage: 'switch to tab 2, or to the tab "Invoice" (a click that opens a tab moves to it by itself)',
+  example: 'switch to tab 2',
+  parse: readSwitchTab,
+};
+
+const closeTabCommand: CommandParser = {
+  // Two words, so `click Save and close` keeps its button name whole.
+  verbs: [['close', 'the'], ['close', 'this'], ['close', 'tab'], ['close', 'current'], ['close', 'popup']],
+  usage: 'close the tab',
+  example: 'close the tab',
+  parse: readCloseTab,
+};
+
+const dialogCommand: CommandParser = {
+  verbs: [['accept'], ['dismiss'], ['answer']],
+  usage: 'click "Delete" and dismiss the dialog (or accept it, or answer the prompt with "Alice"); dialogs are accepted unless you say so',
+  example: 'click "Delete" and dismiss the dialog',
+  parse(args, verb) {
+    const dialog = readDialogAnswer(args, verb);
+    return dialog.ok ? { ok: true, value: { dialog: dialog.value } } : dialog;
+  },
+};
+
+const useCommand: CommandParser = {
+  verbs: [['use']],
+  usage: 'use my "staging" session (a saved sign-in), use a 390x844 window, use the locale de-DE, use the time zone Europe/Berlin',
+  example: 'use my "staging" session',
+  parse(args) {
+    const browser = readUse(args);
+    return browser.ok ? { ok: true, value: { browser: browser.value } } : browser;
+  },
+};
+
+const saveSessionCommand: CommandParser = {
+  verbs: [['save']],
+  usage: 'save the session as "staging" (kept when the run succeeds, for later runs to use)',
+  example: 'save the session as "staging"',
+  parse(args) {
+    const browser = readSaveSession(args);
+    return browser.ok ? { ok: true, value: { browser: browser.value } } : browser;
   },
 };
 
@@ -176,8 +267,9 @@ const screenshotCommand: CommandParser = {
 
 /** Every command, in the order the help text lists them. */
 export const COMMAND_PARSERS: readonly CommandParser[] = [
-  gotoCommand, clickCommand, fillCommand, pressCommand, selectCommand,
-  waitCommand, extractCommand, assertCommand, screenshotCommand,
+  gotoCommand, clickCommand, fillCommand, pressCommand, selectCommand, checkboxCommand, hoverCommand, scrollCommand,
+  waitCommand, extractCommand, assertCommand, screenshotCommand, switchTabCommand, closeTabCommand, dialogCommand,
+  useCommand, saveSessionCommand,
 ];
 
 /** The command whose verb starts at `tokens[index]`, with the verb phrase and its length in tokens. */
@@ -195,6 +287,13 @@ export function matchCommand(
     }
   }
   return undefined;
+}
+
+/** `check "Remember me"`, `untick the Newsletter box`; `verb` says which. */
+function readCheckbox(args: ClauseToken[], verb: string): ArgumentResult<Step> {
+  const type = verb === 'uncheck' || verb === 'untick' ? 'uncheck' : 'check';
+  const target = readTarget(args, `what to ${verb}`);
+  return target.ok ? { ok: true, value: { type, target: target.value } } : target;
 }
 
 function readClick(args: ClauseToken[]): ArgumentResult<Step> {

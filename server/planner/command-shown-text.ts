@@ -18,11 +18,12 @@ const LONGEST_SUBJECT_WORDS = 3;
 
 /**
  * The text a check or wait expects to see, from `the page shows "X"`, `"X" is visible` or,
- * when `bare` allows it, just `"X"`. Undefined when the words fit none of those shapes.
+ * when `bare` allows it, just `"X"` (`none`: never, as `check "X"` ticks a checkbox). Undefined
+ * when the words fit none of those shapes.
  */
 export function readShownText(
   tokens: readonly ClauseToken[],
-  bare: 'quoted-only' | 'any',
+  bare: 'quoted-only' | 'any' | 'none',
 ): ArgumentResult<string> | undefined {
   const what = 'the text to look for';
   const verbAt = tokens.findIndex((token, index) => index <= LONGEST_SUBJECT_WORDS && isWord(token, ...SHOW_VERBS));
@@ -36,6 +37,6 @@ export function readShownText(
     }
   }
   const single = tokens.length === 1 ? tokens[0]! : undefined;
-  if (bare === 'any' || single?.kind === 'quoted') return readLabel(tokens, what);
+  if (bare === 'any' || (bare === 'quoted-only' && single?.kind === 'quoted')) return readLabel(tokens, what);
   return undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * A piece of a command message. Quoted strings are kept verbatim (commas, "then" and "and" inside
- * them mean nothing); a break marks a clause boundary: a comma, semicolon, line end or sentence end.
+ * them mean nothing); a break marks a clause boundary: a comma (except between two quoted strings, which
+ * makes a list), semicolon, line end or sentence end.
  * `start`/`end` are offsets into the message, so errors can quote what the user wrote.
  */
 export type CommandToken =
@@ -44,6 +45,11 @@ export function tokenize(source: string): TokenizeResult {
   let index = 0;
   while (index < source.length) {
     const char = source[index]!;
+    if (char === ',' && tokens.at(-1)?.kind === 'quoted' && opensQuoteNext(source, index + 1)) {
+      // `"A", "B" and "C"` is one list of names (several options to select), not three commands.
+      index += 1;
+      continue;
+    }
     if (HARD_BREAKS.has(char) || (SENTENCE_ENDS.has(char) && isSpaceOrEnd(source, index + 1))) {
       tokens.push({ kind: 'break', start: index, end: index + 1 });
       index += 1;
@@ -110,6 +116,13 @@ function readWordEnd(source: string, start: number): number | undefined {
     index += 1;
   }
   return index;
+}
+
+/** True when the next character after spaces and tabs opens a quoted string. */
+function opensQuoteNext(source: string, from: number): boolean {
+  let index = from;
+  while (source[index] === ' ' || source[index] === '\t') index += 1;
+  return index < source.length && QUOTE_STYLES[source[index]!] !== undefined;
 }
 
 function isSpace(char: string): boolean {

@@ -65,4 +65,19 @@ describe('the model planner, through the OpenAI provider over HTTP', () => {
     await expect(planner.plan({ messages: [{ role: 'user', content: 'open example.com' }] })).rejects.toThrow(/overloaded/);
     expect(fake.requests.length - before).toBe(2);
   });
+
+  it('reads what the plan may use after its instructions, and passes browser options on', async () => {
+    const browser = { session: { use: 'staging' }, locale: 'de-DE' };
+    fake.answer({ content: JSON.stringify({ reply: 'Opens the dashboard signed in.', steps: STEPS.slice(0, 1), browser }) });
+    const prompt = await loadPrompt('planner');
+    const context = 'Saved browser sessions (a plan starts signed in with browser.session.use and the name):\n- "staging": signed in to example.com';
+    const result = await planner.plan({ messages: [{ role: 'user', content: 'open the dashboard with my staging session' }], context });
+    expect(result).toMatchObject({ kind: 'plan', steps: STEPS.slice(0, 1), browser });
+    expect(fake.requests.at(-1)!.messages[0]).toEqual({ role: 'system', content: `${prompt.text}\n\n${context}` });
+    expect(JSON.stringify(fake.requests.at(-1)!.response_format.json_schema.schema)).toContain('saveAs');
+
+    // Empty options are none.
+    fake.answer({ content: JSON.stringify({ reply: 'Opens it.', steps: STEPS.slice(0, 1), browser: {} }) });
+    expect(await planner.plan({ messages: [{ role: 'user', content: 'open it' }] })).not.toHaveProperty('browser');
+  });
 });

@@ -1,6 +1,6 @@
 import { generateText, Output, type LanguageModelUsage, type ModelMessage } from 'ai';
 import { z } from 'zod';
-import { MAX_PLAN_STEPS, PlanStepsSchema, StepSchema, type Step } from '../../protocol/index.ts';
+import { BrowserOptionsSchema, MAX_PLAN_STEPS, PlanStepsSchema, StepSchema, type BrowserOptions, type Step } from '../../protocol/index.ts';
 import type { ModelHandle, Models } from '../models/create-models.ts';
 import type { Prompt } from '../prompts/load-prompt.ts';
 
@@ -13,19 +13,25 @@ export const ModelPlanSchema = z.object({
     .array(StepSchema)
     .max(MAX_PLAN_STEPS)
     .describe('The plan, in order. Empty when asking a question or declining.'),
+  browser: BrowserOptionsSchema.optional().describe(
+    'How the browser is set up for the plan, only when the person asks: a saved session to start from (session.use) or to save (session.saveAs), viewport, locale, timezoneId, geolocation, userAgent.',
+  ),
 });
 
 /** A model call's cost in tokens and time, for metering. */
 export type CallUsage = { model: string; usage: LanguageModelUsage; durationMs: number };
 
 export type ModelPlanResult = (
-  | { kind: 'plan'; reply: string; steps: Step[]; model: string; prompt: { name: string; hash: string } }
+  | { kind: 'plan'; reply: string; steps: Step[]; browser?: BrowserOptions; model: string; prompt: { name: string; hash: string } }
   | { kind: 'reply'; reply: string }
 ) & { call: CallUsage };
 
 export type ModelPlanner = {
-  /** Plans the last user message of `messages`, reading the ones before it as context. */
-  plan(input: { messages: ModelMessage[]; signal?: AbortSignal }): Promise<ModelPlanResult>;
+  /**
+   * Plans the last user message of `messages`, reading the ones before it as context, and
+   * `context` (what the plan may use: attached files, saved sessions) after the instructions.
+   */
+  plan(input: { messages: ModelMessage[]; context?: string; signal?: AbortSignal }): Promise<ModelPlanResult>;
 };
 
 export type ModelPlannerOptions = {
@@ -38,11 +44,11 @@ export type ModelPlannerOptions = {
 /** Plans free-form requests with a language model (ARCHITECTURE D8); the command grammar handles the rest. */
 export function createModelPlanner({ handle, prompt, call }: ModelPlannerOptions): ModelPlanner {
   return {
-    async plan({ messages, signal }) {
+    async plan({ messages, context, signal }) {
       const startedAt = performance.now();
       const { output, usage } = await generateText({
         model: handle.model,
-        instructions: prompt.text,
+        instructions: context ? `${prompt.text}\n\n${context}` : prompt.text,
         messages,
         output: Output.object({ schema: ModelPlanSchema }),
         ...call,
@@ -56,6 +62,8 @@ export function createModelPlanner({ handle, prompt, call }: ModelPlannerOptions
         kind: 'plan',
         reply: output.reply,
         steps: PlanStepsSchema.parse(output.steps),
+        // Empty options are no options.
+        ...(output.browser && Object.keys(output.browser).length > 0 && { browser: output.browser }),
         model: handle.name,
         prompt: { name: prompt.name, hash: prompt.hash },
         call: used,

@@ -1,7 +1,9 @@
-import type { RunSettings } from '../../protocol/index.ts';
+import type { RunAssign, RunSettings } from '../../protocol/index.ts';
 import { createPeriodicTask } from '../background/periodic-task.ts';
+import { SkipperError } from '../errors/skipper-error.ts';
 import type { Logger } from '../logger.ts';
-import type { Change, Store } from '../store/store.ts';
+import type { SessionService } from '../sessions/session-service.ts';
+import type { Change, Claim, FinishedRun, Store } from '../store/store.ts';
 import type { RunnerRegistry } from './runner-registry.ts';
 
 export type DispatchLoopOptions = {
@@ -12,6 +14,10 @@ export type DispatchLoopOptions = {
   leaseMs: number;
   maxDurationMs: number;
   settings: RunSettings;
+  /** Opens the saved session a plan starts from. */
+  sessions: Pick<SessionService, 'open'>;
+  /** A claimed run could not start (its saved session is missing) and failed. */
+  onRunFailed(finished: FinishedRun): Promise<void>;
   /** How often to look for queued runs without being woken (runs queued by another server instance). */
   everyMs: number;
 };
@@ -37,9 +43,34 @@ export function createDispatchLoop(options: DispatchLoopOptions): DispatchLoop {
         await store.queue.release({ runnerId: session.id, graceMs: 0 });
         continue;
       }
+      const browser = await browserFor(claim);
+      if ('error' in browser) {
+        const finished = await store.queue.refuseClaim({ runnerId: session.id, runId: claim.runId, attempt: claim.attempt, error: browser.error });
+        if (finished) {
+          publish(finished.change);
+          await options.onRunFailed(finished);
+        }
+        continue;
+      }
       session.active.set(claim.runId, { attempt: claim.attempt, stepCount: claim.steps.length });
-      session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings, compiled: claim.compiled });
+      session.send({ type: 'run-assign', runId: claim.runId, attempt: claim.attempt, steps: claim.steps, settings, compiled: claim.compiled, ...browser });
       logger.info({ runId: claim.runId, attempt: claim.attempt, runner: session.name }, 'run assigned');
+    }
+  }
+
+  /**
+   * The browser options of a claimed run, with the saved session it starts from; or why it
+   * cannot start: the session is missing, expired or unreadable. Checked here, when the run is
+   * about to start, because a session saved by an earlier run may appear (or expire) while it waits.
+   */
+  async function browserFor(claim: Claim): Promise<Pick<RunAssign, 'browser' | 'storageState'> | { error: { code: 'not-found'; message: string } }> {
+    const use = claim.browser?.session?.use;
+    if (!use) return claim.browser ? { browser: claim.browser } : {};
+    try {
+      return { browser: claim.browser, storageState: await options.sessions.open(claim.change.ownerId, use) };
+    } catch (error) {
+      if (SkipperError.isInstance(error) && error.code === 'not-found') return { error: { code: 'not-found', message: error.message } };
+      throw error;
     }
   }
 

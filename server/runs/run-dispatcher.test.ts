@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerToRunnerMessage, Step } from '../../protocol/index.ts';
 import { createLogger } from '../logger.ts';
+import { createSessionCipher } from '../sessions/session-cipher.ts';
+import { createSessionService } from '../sessions/session-service.ts';
 import { openPostgresStore } from '../store/postgres/open-postgres-store.ts';
 import { textParts, type FinishedRun, type Store } from '../store/store.ts';
 import { createTestDatabase, type TestDatabase } from '../store/testing/test-database.ts';
@@ -54,6 +56,7 @@ describe('run dispatcher', () => {
       sweepEveryMs: 50,
       settings: { stepTimeoutMs: 1000, aiStepTimeoutMs: 5000, screenshotQuality: 50 },
       onRunFinished: async (run) => finished.push(run),
+      sessions: createSessionService({ store, cipher: createSessionCipher({ key: randomBytes(32) }), ttlDays: 30 }),
       ...options,
     });
     dispatcher.start();

@@ -1,6 +1,7 @@
-import type { RunSettings, StepScreenshotHeader, Welcome } from '../../protocol/index.ts';
+import type { RunSettings, StepDownloadHeader, StepScreenshotHeader, Welcome } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import type { BrowserStepModel } from '../models/browser-step-model.ts';
+import type { SessionService } from '../sessions/session-service.ts';
 import { CLOSE_CODES } from '../net/web-socket.ts';
 import type { Change, FinishedRun, HeldRun, Store } from '../store/store.ts';
 import { createDispatchLoop } from './dispatch-loop.ts';
@@ -34,6 +35,7 @@ export type RunDispatcher = {
   disconnect(session: RunnerSession, options: { serverClosing: boolean }): Promise<void>;
   handle(session: RunnerSession, message: RunnerEvent): Promise<void>;
   handleScreenshot(session: RunnerSession, header: StepScreenshotHeader, jpeg: Uint8Array): Promise<void>;
+  handleDownload(session: RunnerSession, header: StepDownloadHeader, file: Uint8Array): Promise<void>;
   /** New work may be waiting: hand queued runs to runners with free slots. */
   wake(): void;
   /** Tells the runners holding these runs (if connected here) to stop them at once. */
@@ -57,6 +59,8 @@ export type RunDispatcherOptions = {
   /** Most runs one runner is given at once, whatever it announces. */
   maxRunnerCapacity: number;
   settings: RunSettings;
+  /** Saved browser sessions: opened for the runs that start from one, saved from the runs that save one. */
+  sessions: Pick<SessionService, 'open' | 'saveFromRun'>;
   /** Answers the model calls of AI steps; without one they fail with `model-unavailable`. */
   browserModel?: BrowserStepModel;
   /** How often queued runs and expired leases are looked for without being woken. Default a quarter of the lease, within 0.25-5 s. */
@@ -77,7 +81,18 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
   // Looked for a few times per lease, so a lost run waits at most ~1.25 leases.
   const everyMs = options.sweepEveryMs ?? Math.min(Math.max(Math.floor(leaseMs / 4), 250), 5_000);
 
-  const loop = createDispatchLoop({ store, registry, publish, logger, leaseMs, maxDurationMs, settings: options.settings, everyMs });
+  const loop = createDispatchLoop({
+    store,
+    registry,
+    publish,
+    logger,
+    leaseMs,
+    maxDurationMs,
+    settings: options.settings,
+    sessions: options.sessions,
+    onRunFailed: options.onRunFinished,
+    everyMs,
+  });
   // An answer waits as long as the runner's runs wait for it to reconnect.
   const bridge = createModelBridge({ store, registry, logger, keepAnswersMs: reconnectGraceMs, ...(options.browserModel && { model: options.browserModel }) });
   const events = createRunnerEventRouter({
@@ -86,6 +101,7 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
     logger,
     leaseMs,
     bridge,
+    sessions: options.sessions,
     onFinished: options.onRunFinished,
     onSlotFreed: loop.wake,
   });
@@ -149,6 +165,7 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
 
     handle: events.handle,
     handleScreenshot: events.handleScreenshot,
+    handleDownload: events.handleDownload,
     wake: loop.wake,
     stopHeld,
     runnerCount: registry.size,

@@ -1,5 +1,8 @@
-import type { RunnerMessage, StepScreenshotHeader } from '../../protocol/index.ts';
+import type { RunnerMessage, StepDownloadHeader, StepScreenshotHeader } from '../../protocol/index.ts';
+import { safeFileName } from '../files/safe-file-name.ts';
+import { safeMimeType } from '../files/mime-type.ts';
 import type { Logger } from '../logger.ts';
+import type { SessionService } from '../sessions/session-service.ts';
 import type { Change, FinishedRun, Store } from '../store/store.ts';
 import type { ModelBridge } from './model-bridge.ts';
 import type { RunnerSession } from './runner-registry.ts';
@@ -13,6 +16,8 @@ export type RunnerEventRouterOptions = {
   leaseMs: number;
   /** Answers the model calls of AI steps. */
   bridge: ModelBridge;
+  /** Keeps the browser state a run reports as the session its plan saves. */
+  sessions: Pick<SessionService, 'saveFromRun'>;
   /** A run ended through its runner's `run-end`. */
   onFinished(finished: FinishedRun): Promise<void>;
   /** A slot freed up. */
@@ -80,10 +85,24 @@ export function createRunnerEventRouter(options: RunnerEventRouterOptions) {
             if (change) publish(change);
             break;
           }
+          case 'session-state': {
+            // The state holds credentials: it goes to the session service to be encrypted, and into no log.
+            const { runId, attempt, seq, state } = message;
+            const result = await options.sessions.saveFromRun({ runnerId: session.id, runId, attempt, seq }, state);
+            if (result && result.saved === null) logger.warn({ runId: event.runId }, 'ignored the browser state of a run whose plan saves no session');
+            if (result?.saved) logger.info({ runId: event.runId }, 'saved a browser session');
+            break;
+          }
           case 'run-end': {
-            session.active.delete(message.runId);
             options.bridge.cancelRuns([message.runId]);
-            const finished = await store.queue.finish({ ...holder, status: message.status, ...(message.error && { error: message.error }) });
+            let finished: FinishedRun | null;
+            try {
+              finished = await store.queue.finish({ ...holder, status: message.status, ...(message.error && { error: message.error }) });
+            } finally {
+              // Only once the run is stored as ended: a slot freed earlier could be given a new run
+              // while the store still counts this one, showing the runner over its capacity.
+              session.active.delete(message.runId);
+            }
             if (finished) {
               publish(finished.change);
               await options.onFinished(finished);
@@ -102,6 +121,22 @@ export function createRunnerEventRouter(options: RunnerEventRouterOptions) {
       if (checkHeld(session, header)) {
         const { type: _type, ...event } = header;
         const change = await store.queue.screenshotTaken({ ...event, runnerId: session.id, bytes: jpeg });
+        if (change) publish(change);
+      }
+      ack(session, header);
+    },
+
+    async handleDownload(session: RunnerSession, header: StepDownloadHeader, file: Uint8Array): Promise<void> {
+      if (checkHeld(session, header)) {
+        const { type: _type, fileName, mimeType, ...event } = header;
+        // Runners are not trusted (ARCHITECTURE D5): the name and type are made safe to serve again here.
+        const change = await store.queue.downloadTaken({
+          ...event,
+          runnerId: session.id,
+          fileName: safeFileName(fileName) ?? 'download',
+          mimeType: safeMimeType(mimeType),
+          bytes: file,
+        });
         if (change) publish(change);
       }
       ack(session, header);

@@ -1,17 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
 import {
   decodeBinaryFrame,
+  MAX_DOWNLOAD_BYTES,
   PROTOCOL_VERSION,
   RunnerMessageSchema,
+  StepDownloadHeaderSchema,
   StepScreenshotHeaderSchema,
   type Welcome,
 } from '../../protocol/index.ts';
 import type { Logger } from '../logger.ts';
 import { CLOSE_CODES, closeAllClients, keepAlive, parseJsonFrame, rawToBuffer, sendError, sendJson } from '../net/web-socket.ts';
 import type { RunDispatcher, RunnerSession } from './run-dispatcher.ts';
+import { createOrderedLanes } from './ordered-lanes.ts';
+import { createRunnerTokenCheck } from './runner-token.ts';
+
+/** What a binary frame may carry: a step's screenshot, or a file the page downloaded. */
+const BinaryHeaderSchema = z.discriminatedUnion('type', [StepScreenshotHeaderSchema, StepDownloadHeaderSchema]);
 
 export type RunnerGatewayOptions = {
   token: string;
@@ -19,7 +26,7 @@ export type RunnerGatewayOptions = {
   logger: Logger;
   /** How often runners send heartbeats; the server pings at the same pace. */
   heartbeatMs: number;
-  /** Largest frame accepted, in bytes; full-page screenshots are the big ones. Default 16 MiB. */
+  /** Largest frame accepted, in bytes; downloads are the big ones. Default: MAX_DOWNLOAD_BYTES and room for a header. */
   maxPayload?: number;
   /** Time a connection has to say hello. Default 10 s. */
   helloTimeoutMs?: number;
@@ -28,26 +35,22 @@ export type RunnerGatewayOptions = {
 /** The `/ws/runner` endpoint: authenticates runners, checks their protocol, and feeds the dispatcher. */
 export function createRunnerGateway(options: RunnerGatewayOptions) {
   const { dispatcher, logger } = options;
-  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
-  const expected = digest(options.token);
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? MAX_DOWNLOAD_BYTES + 64 * 1024 });
+  const tokenMatches = createRunnerTokenCheck(options.token);
   /** Disconnections still being handled. */
   const detaching = new Set<Promise<void>>();
   let closing = false;
 
   function authorised(request: IncomingMessage): boolean {
-    // The scheme name is case-insensitive (RFC 9110 §11.1).
-    const match = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '');
-    return match !== null && timingSafeEqual(digest(match[1]!), expected);
+    return tokenMatches(request.headers.authorization);
   }
 
   server.on('connection', (socket: WebSocket) => {
     let session: RunnerSession | undefined;
     let greeted = false;
-    // Everything a runner sends is applied in the order it was sent, hello included.
-    let queue = Promise.resolve();
-    const enqueue = (work: () => Promise<void>) => {
-      queue = queue.then(work).catch((error: unknown) => logger.error({ err: error }, 'runner event failed'));
-    };
+    // What a runner sends about a run is applied in the order it was sent, after its hello;
+    // different runs' events are applied side by side.
+    const lanes = createOrderedLanes((error: unknown) => logger.error({ err: error }, 'runner event failed'));
     const helloTimer = setTimeout(() => socket.close(CLOSE_CODES.helloTimeout, 'no hello received'), options.helloTimeoutMs ?? 10_000);
     keepAlive(socket, options.heartbeatMs);
     // ws reports protocol violations (e.g. an oversized frame) here before closing; unhandled, they would crash the process.
@@ -56,17 +59,28 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         const frame = decodeBinaryFrame(rawToBuffer(data));
-        const header = StepScreenshotHeaderSchema.safeParse(frame?.header);
-        if (!greeted || !frame || !header.success) {
-          sendError(socket, 'invalid-frame', 'Binary frames must be step screenshots sent after hello.');
+        const parsed = BinaryHeaderSchema.safeParse(frame?.header);
+        if (!greeted || !frame || !parsed.success) {
+          sendError(socket, 'invalid-frame', 'Binary frames must be step screenshots or downloads sent after hello.');
+          return;
+        }
+        const header = parsed.data;
+        if (header.type === 'step-download') {
+          if (frame.payload.length > MAX_DOWNLOAD_BYTES) {
+            sendError(socket, 'invalid-frame', `The download is larger than ${MAX_DOWNLOAD_BYTES} bytes; record it as skipped instead.`);
+            return;
+          }
+          lanes.enqueue(header.runId, async () => {
+            if (session) await dispatcher.handleDownload(session, header, frame.payload);
+          });
           return;
         }
         if (frame.payload[0] !== 0xff || frame.payload[1] !== 0xd8) {
           sendError(socket, 'invalid-frame', 'The screenshot is not a JPEG image.');
           return;
         }
-        enqueue(async () => {
-          if (session) await dispatcher.handleScreenshot(session, header.data, frame.payload);
+        lanes.enqueue(header.runId, async () => {
+          if (session) await dispatcher.handleScreenshot(session, header, frame.payload);
         });
         return;
       }
@@ -88,7 +102,7 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
           return;
         }
         greeted = true;
-        enqueue(async () => {
+        lanes.enqueueShared(async () => {
           if (socket.readyState !== socket.OPEN) return;
           const connected = await dispatcher.connect({
             id: message.runner.id,
@@ -114,19 +128,20 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
         void dispatcher.handle(session, message);
         return;
       }
-      enqueue(async () => {
+      const work = async () => {
         if (session) await dispatcher.handle(session, message);
-      });
+      };
+      if ('runId' in message) lanes.enqueue(message.runId, work);
+      else lanes.enqueueShared(work);
     });
 
     socket.on('close', () => {
       clearTimeout(helloTimer);
       const serverClosing = closing;
       // After every event already received, so none is lost; a session that never finished hello has nothing to release.
-      enqueue(async () => {
+      const done = lanes.drained().then(async () => {
         if (session) await dispatcher.disconnect(session, { serverClosing });
-      });
-      const done = queue;
+      }).catch((error: unknown) => logger.error({ err: error }, 'runner disconnection failed'));
       detaching.add(done);
       void done.finally(() => detaching.delete(done));
     });
@@ -152,8 +167,4 @@ export function createRunnerGateway(options: RunnerGatewayOptions) {
       await Promise.all(detaching);
     },
   };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -1,4 +1,6 @@
 import type {
+  AttachmentView,
+  BrowserOptions,
   ChatMessage,
   ChatMessagePart,
   Conversation,
@@ -7,6 +9,7 @@ import type {
   StepResolution,
   PlanView,
   RunView,
+  SessionView,
   Step,
   StepOutput,
 } from '../../protocol/index.ts';
@@ -26,6 +29,8 @@ export type Change = { ownerId: string; conversationId: string; seq: number; mes
 export type NewPlan = {
   source: PlanView['source'];
   steps: Step[];
+  /** How the run's browser is set up; absent (or empty) for the runner's defaults. */
+  browser?: BrowserOptions;
   /** The model that made the plan, for source `model`. */
   model?: string;
   prompt?: { name: string; hash: string };
@@ -163,8 +168,11 @@ export interface PlanRepository {
   get(ownerId: string, planId: string): Promise<(PlanView & { conversationId: string; messageId?: string }) | null>;
   /** Attaches a new plan to an assistant message that has none (the assistant proposed it while writing). */
   attach(ownerId: string, messageId: string, plan: NewPlan): Promise<{ plan: PlanView; change: Change } | null>;
-  /** Replaces a proposed plan's steps with a new version of it, shown in the same message. */
-  edit(ownerId: string, planId: string, steps: Step[]): Promise<PlanChange | null>;
+  /**
+   * Replaces a proposed plan's steps with a new version of it, shown in the same message. The new
+   * version keeps the plan's browser options unless `browser` is given (null or empty: none).
+   */
+  edit(ownerId: string, planId: string, steps: Step[], browser?: BrowserOptions | null): Promise<PlanChange | null>;
   /** A proposed plan is set aside. */
   discard(ownerId: string, planId: string): Promise<PlanChange | null>;
   /** A proposed plan is approved and a run of it queued, shown in the plan's message. */
@@ -199,15 +207,51 @@ export interface UsageRepository {
   tokensOfRun(ownerId: string, runId: string): Promise<number>;
 }
 
+/** A stored artifact: a step's screenshot, or a file the page downloaded (with the name the site gave it). */
+export type Artifact = { kind: 'screenshot' | 'download'; mimeType: string; fileName?: string; bytes: Uint8Array };
+
 export interface ArtifactRepository {
-  get(ownerId: string, artifactId: string): Promise<{ mimeType: string; bytes: Uint8Array } | null>;
+  get(ownerId: string, artifactId: string): Promise<Artifact | null>;
+}
+
+/** A file to attach, as received. */
+export type NewAttachment = { name: string; mimeType: string; bytes: Uint8Array };
+
+export interface AttachmentRepository {
+  /** Attaches a file to a conversation; null if the owner has no such conversation. */
+  create(ownerId: string, conversationId: string, file: NewAttachment): Promise<AttachmentView | null>;
+  /** The conversation's attachments, oldest first; null if the owner has no such conversation. */
+  list(ownerId: string, conversationId: string): Promise<AttachmentView[] | null>;
+  /** An attachment with its content and the conversation it belongs to. */
+  get(ownerId: string, attachmentId: string): Promise<{ attachment: AttachmentView; conversationId: string; content: Uint8Array } | null>;
+  /** False if the owner has no such attachment. */
+  delete(ownerId: string, attachmentId: string): Promise<boolean>;
+}
+
+/** A browser state as stored: encrypted by the domain, with the sites it covers in clear. */
+export type SealedSession = { state: Uint8Array; sites: string[] };
+
+/**
+ * Saved browser sessions, by name per owner; names match whatever their case. A session past its
+ * expiry is never returned. Sessions are saved through the run queue (`sessionSaved`), by the run
+ * that made them.
+ */
+export interface BrowserSessionRepository {
+  /** The owner's sessions, most recently saved first. */
+  list(ownerId: string): Promise<SessionView[]>;
+  /** One session with its sealed state, as stored under `session.name`. */
+  get(ownerId: string, name: string): Promise<{ session: SessionView; state: Uint8Array } | null>;
+  /** False if the owner has no such session (or it had expired). */
+  delete(ownerId: string, name: string): Promise<boolean>;
+  /** Deletes every expired session, of every owner; returns how many. */
+  deleteExpired(): Promise<number>;
 }
 
 /** What an AI step of a plan compiled to, by step index. */
 export type CompiledStep = { index: number; resolution: StepResolution };
 
-/** A run handed to a runner, with what earlier runs of its plan compiled its AI steps to. */
-export type Claim = { runId: string; attempt: number; steps: Step[]; compiled: CompiledStep[]; change: Change };
+/** A run handed to a runner, with what earlier runs of its plan compiled its AI steps to, and its plan's browser options. */
+export type Claim = { runId: string; attempt: number; steps: Step[]; compiled: CompiledStep[]; browser?: BrowserOptions; change: Change };
 
 /**
  * Identifies one attempt of one run held by one runner, and the event's number within the
@@ -261,6 +305,22 @@ export interface RunQueue {
   ): Promise<Change | null>;
   /** Stores the screenshot taken after a step and links it to that step (replacing an earlier one for the same step). */
   screenshotTaken(holder: Holder & { index: number; mimeType: string; bytes: Uint8Array }): Promise<Change | null>;
+  /** Stores a file the page downloaded during a step; a step may have any number. */
+  downloadTaken(holder: Holder & { index: number; fileName: string; mimeType: string; bytes: Uint8Array }): Promise<Change | null>;
+  /**
+   * Saves the browser state a run reports at its end as the session its plan saves
+   * (`browser.session.saveAs`), replacing the owner's session of that name, for `ttlDays`.
+   * `seal` (the domain's) encrypts it for that owner and name. Returns the name it was saved
+   * under, or `saved: null` when the plan saves no session; null when the event is not applied.
+   */
+  sessionSaved(
+    holder: Holder & { ttlDays: number; seal(target: { ownerId: string; name: string }): SealedSession },
+  ): Promise<{ saved: string | null } | null>;
+  /**
+   * Ends an attempt just claimed that cannot start (the saved session its plan uses is missing):
+   * the run fails with `error` without a step run. Null if the runner no longer holds it, or has reported on it.
+   */
+  refuseClaim(input: { runnerId: string; runId: string; attempt: number; error: ErrorInfo }): Promise<FinishedRun | null>;
   /** Ends a run; steps that never started become `skipped`. */
   finish(holder: Holder & { status: 'succeeded' | 'failed' | 'cancelled'; error?: ErrorInfo }): Promise<FinishedRun | null>;
   /**
@@ -286,6 +346,8 @@ export interface Store {
   plans: PlanRepository;
   usage: UsageRepository;
   artifacts: ArtifactRepository;
+  attachments: AttachmentRepository;
+  sessions: BrowserSessionRepository;
   queue: RunQueue;
   /** Resolves when the database answers; for health checks. */
   ping(): Promise<void>;

@@ -35,6 +35,10 @@ export type TestServerOptions = {
   httpRequestTimeoutMs?: number;
   /** Default 10 s, like production. */
   httpHeadersTimeoutMs?: number;
+  /** The key saved browser sessions are encrypted with; default a random one for this server. */
+  sessionKey?: Uint8Array;
+  /** Default 30, like production. */
+  sessionTtlDays?: number;
 };
 
 export type TestServer = {
@@ -62,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.uiDir && { uiDir: options.uiDir }),
     ...(options.llm && { llm: options.llm }),
     ...(options.helloTimeoutMs && { helloTimeoutMs: options.helloTimeoutMs }),
+    ...(options.sessionKey && { sessionKey: options.sessionKey }),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
     config: {
       host: '127.0.0.1',
@@ -77,6 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       stepTimeoutMs: options.stepTimeoutMs ?? 10_000,
       aiStepTimeoutMs: options.aiStepTimeoutMs ?? 30_000,
       screenshotQuality: 70,
+      ...(options.sessionTtlDays && { sessionTtlDays: options.sessionTtlDays }),
     },
   });
   const port = await server.listen(options.port ?? 0);

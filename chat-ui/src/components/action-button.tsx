@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { describeError } from '../api-error.ts';
 import { RequestButton } from './request-button.tsx';
 
 type ActionButtonProps = {
-  label: string;
+  /** May hold words for screen readers only, to tell apart buttons that look alike ("Delete" of each session). */
+  label: ReactNode;
   /** Shown, disabled, while the action is under way. */
   pendingLabel: string;
   /** Shown, disabled, once the action succeeded; without it the button can be used again. */

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { FormEvent, KeyboardEvent, Ref } from 'react';
+import type { FormEvent, KeyboardEvent, ReactNode, Ref } from 'react';
 
 type ComposerProps = {
   value: string;
@@ -14,13 +14,15 @@ type ComposerProps = {
   disabledReason: string | null;
   error: string | null;
   inputRef: Ref<HTMLTextAreaElement>;
+  /** The conversation's attached files and the button to attach more, under the box. */
+  attachments: ReactNode;
 };
 
 /**
  * Enter sends, Shift+Enter starts a new line. The text stays in the box until the server has it.
  * While skipper writes a reply, the box can be typed in but not sent, and Stop ends the reply.
  */
-export function Composer({ value, onChange, onSend, sending, replying, onStop, stopping, disabledReason, error, inputRef }: ComposerProps) {
+export function Composer({ value, onChange, onSend, sending, replying, onStop, stopping, disabledReason, error, inputRef, attachments }: ComposerProps) {
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
@@ -71,6 +73,7 @@ export function Composer({ value, onChange, onSend, sending, replying, onStop, s
           </button>
         )}
       </div>
+      {attachments}
       <p id={hintId} className="composer-hint">
         {disabledReason ??
           (replying ? (

@@ -1,18 +1,20 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { MAX_PLAN_STEPS } from '../../../protocol/index.ts';
-import type { PlanView, Step, StepType } from '../../../protocol/index.ts';
+import type { EditPlanBody, PlanView, StepType } from '../../../protocol/index.ts';
 import { describeError } from '../api-error.ts';
+import { browserDraft, checkBrowserDraft } from '../browser-options.ts';
 import { STEP_TYPE_LABELS, blankStep, checkStep, moveItem } from '../plan-draft.ts';
 import type { StepDraft } from '../plan-draft.ts';
 import { randomId } from '../random-id.ts';
+import { BrowserOptionsEditor } from './browser-options-editor.tsx';
 import { StepEditor } from './step-editor.tsx';
 import type { StepEditAction } from './step-editor.tsx';
 
 type PlanEditorProps = {
   plan: PlanView;
-  /** Saves the steps as the plan's next version; rejects with why it could not. */
-  onSave(steps: Step[]): Promise<void>;
+  /** Saves the steps and browser options as the plan's next version; rejects with why it could not. */
+  onSave(edit: EditPlanBody): Promise<void>;
   onCancel(): void;
 };
 
@@ -20,14 +22,15 @@ const STEP_TYPES = Object.keys(STEP_TYPE_LABELS) as StepType[];
 
 /**
  * The steps of a proposed plan as a form: each step's fields, moved with buttons, deleted, or
- * added. Every step is checked with the protocol's StepSchema as it changes, and the plan is
- * saved only when all of them pass.
+ * added, and the browser it runs in. Every step is checked with the protocol's StepSchema as it
+ * changes, the browser options with its BrowserOptionsSchema, and the plan is saved only when all pass.
  */
 export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
   const [drafts, setDrafts] = useState<StepDraft[]>(() => plan.steps.map((step) => ({ key: randomId(), fields: { ...step } })));
   // Steps just added and not yet touched: their empty fields are not called wrong until a save is tried.
   const [untouched, setUntouched] = useState<ReadonlySet<string>>(new Set());
   const [saveTried, setSaveTried] = useState(false);
+  const [browser, setBrowser] = useState(() => browserDraft(plan.browser));
   const [newType, setNewType] = useState<StepType>('click');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,6 +40,7 @@ export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
   const focusNext = useRef<((form: HTMLFormElement) => HTMLElement | null) | null>((form) => form.querySelector('input'));
   const newTypeId = useId();
   const checks = drafts.map((draft) => checkStep(draft.fields));
+  const browserCheck = checkBrowserDraft(browser, plan.browser);
 
   useEffect(() => {
     const find = focusNext.current;
@@ -87,15 +91,16 @@ export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
       setError('A plan needs at least one step.');
       return;
     }
-    if (steps.length < drafts.length) {
-      setError('Some steps need fixing first: see the marked fields.');
+    if (steps.length < drafts.length || !browserCheck.ok) {
+      setError(`${steps.length < drafts.length ? 'Some steps need' : 'The browser settings need'} fixing first: see the marked fields.`);
       focusNext.current = (form) => form.querySelector('[aria-invalid=true]');
       return;
     }
     setSaving(true);
     setError(null);
     try {
-      await onSave(steps);
+      // Always sent: left out, the new version would keep the old options, and `{}` is how none are asked for.
+      await onSave({ steps, browser: browserCheck.browser ?? {} });
     } catch (failure) {
       setSaving(false);
       setError(describeError(failure));
@@ -134,6 +139,7 @@ export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
           Add step
         </button>
       </div>
+      <BrowserOptionsEditor draft={browser} check={browserCheck} initiallyOpen={plan.browser !== undefined} onChange={setBrowser} />
       {error && (
         <p className="inline-error" role="alert">
           {error}

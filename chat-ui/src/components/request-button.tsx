@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
+
 type RequestButtonProps = {
-  label: string;
+  label: ReactNode;
   /** Shown, disabled, while the request is under way. */
   busyLabel: string;
   busy: boolean;

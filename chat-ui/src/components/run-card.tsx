@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { FINAL_RUN_STATUSES } from '../../../protocol/index.ts';
 import type { PlanView, RunView } from '../../../protocol/index.ts';
 import { describeRetry, wasNotRetried } from '../attempt-summary.ts';
+import { describeBrowserOptions } from '../browser-options.ts';
 import { stepRows, summarizeCard } from '../run-summary.ts';
 import { RUN_STATUS_LABELS } from '../status-labels.ts';
 import type { CardStatus } from '../status-labels.ts';
@@ -66,12 +67,18 @@ export function RunCard({ plan, run, actions, onOpenScreenshot }: RunCardProps) 
         </span>
       </header>
 
+      {plan?.browser && !(proposed && editing) && (
+        <p className="run-card-browser" data-testid="browser-options">
+          {describeBrowserOptions(plan.browser)}
+        </p>
+      )}
+
       {/* Editing ends by itself if the plan stops being proposed meanwhile, e.g. it was run from another tab. */}
       {proposed && editing ? (
         <PlanEditor
           plan={proposed}
-          onSave={async (steps) => {
-            await actions.editPlan(proposed.id, steps);
+          onSave={async (edit) => {
+            await actions.editPlan(proposed.id, edit);
             setEditing(false);
           }}
           onCancel={() => setEditing(false)}

@@ -1,7 +1,22 @@
+import type { ComponentType } from 'react';
 import { COMMON_FIELDS, STEP_FIELDS, STEP_TYPE_LABELS, setField } from '../plan-draft.ts';
 import type { FieldSpec, StepDraft, StepFields, StepProblems } from '../plan-draft.ts';
+import { DialogField } from './dialog-field.tsx';
+import { FilesField } from './files-field.tsx';
+import { OffsetField } from './offset-field.tsx';
+import { OptionListField } from './option-list-field.tsx';
 import { StepField } from './step-field.tsx';
+import type { FieldEditorProps } from './step-field.tsx';
 import { TargetField } from './target-field.tsx';
+
+/** The editor of each kind of field that needs more than StepField's one input. */
+const FIELD_EDITORS: Partial<Record<FieldSpec['kind'], ComponentType<FieldEditorProps>>> = {
+  target: TargetField,
+  options: OptionListField,
+  offset: OffsetField,
+  files: FilesField,
+  dialog: DialogField,
+};
 
 export type StepEditAction = 'up' | 'down' | 'delete';
 
@@ -23,14 +38,16 @@ export function StepEditor({ draft, index, count, problems, onChange, onAction }
   const moreNeedsFixing = COMMON_FIELDS.some((spec) => problems?.fields[spec.name] !== undefined);
 
   function renderField(spec: FieldSpec) {
-    const props = {
-      key: spec.name,
-      spec,
-      value: fields[spec.name],
-      problem: problems?.fields[spec.name],
-      onChange: (value: unknown) => onChange(setField(fields, spec.name, value)),
-    };
-    return spec.kind === 'target' ? <TargetField {...props} /> : <StepField {...props} />;
+    const Editor = FIELD_EDITORS[spec.kind] ?? StepField;
+    return (
+      <Editor
+        key={spec.name}
+        spec={spec}
+        value={fields[spec.name]}
+        problem={problems?.fields[spec.name]}
+        onChange={(value: unknown) => onChange(setField(fields, spec.name, value))}
+      />
+    );
   }
 
   return (

@@ -1,6 +1,5 @@
-import { useId } from 'react';
 import type { FieldSpec } from '../plan-draft.ts';
-import { FieldProblem, describedBy } from './field-problem.tsx';
+import { FieldNotes, useFieldIds } from './field-notes.tsx';
 
 /** What the editor of any field of a step is given. */
 export type FieldEditorProps = {
@@ -18,13 +17,10 @@ const FLAG_OPTIONS = [
   { value: 'false', label: 'No' },
 ];
 
-/** One field of a step being edited (not an element to find: see TargetField), with what is wrong with it beneath. */
+/** A plain field of a step being edited (text, a number, a yes/no or a choice), with what is wrong with it beneath. */
 export function StepField({ spec, value, problem, onChange }: FieldEditorProps) {
-  const id = useId();
-  const hintId = useId();
-  const problemId = useId();
-  const described = describedBy(spec.hint && hintId, problem && problemId);
-  const common = { id, 'aria-invalid': problem ? true : undefined, 'aria-describedby': described };
+  const ids = useFieldIds(spec.hint, problem);
+  const common = { id: ids.id, 'aria-invalid': problem ? true : undefined, 'aria-describedby': ids.describedBy };
 
   return (
     <div className={`step-field step-field--${spec.kind}`}>
@@ -35,10 +31,14 @@ export function StepField({ spec, value, problem, onChange }: FieldEditorProps) 
         </label>
       ) : (
         <>
-          <label htmlFor={id}>{spec.label}</label>
-          {spec.kind === 'flag' ? (
-            <select {...common} value={typeof value === 'boolean' ? String(value) : ''} onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value === 'true')}>
-              {FLAG_OPTIONS.map((option) => (
+          <label htmlFor={ids.id}>{spec.label}</label>
+          {spec.kind === 'flag' || spec.kind === 'choice' ? (
+            <select
+              {...common}
+              value={typeof value === 'boolean' || typeof value === 'string' ? String(value) : ''}
+              onChange={(event) => onChange(choiceValue(spec, event.target.value))}
+            >
+              {(spec.kind === 'flag' ? FLAG_OPTIONS : [{ value: '', label: 'None' }, ...(spec.choices ?? [])]).map((option) => (
                 <option key={option.value} value={option.value}>
                   {option.label}
                 </option>
@@ -55,18 +55,23 @@ export function StepField({ spec, value, problem, onChange }: FieldEditorProps) 
           )}
         </>
       )}
-      {spec.hint && (
-        <p id={hintId} className="step-field-hint">
-          {spec.hint}
-        </p>
-      )}
-      <FieldProblem id={problemId} problem={problem} />
+      <FieldNotes ids={ids} hint={spec.hint} problem={problem} />
     </div>
   );
 }
 
-/** What an input's text means for the step: a number for number fields, and nothing for an empty optional field. */
+/**
+ * What an input's text means for the step: a number for number fields (and for a tab, digits are
+ * its number, other text is looked for in its address or title), nothing for an empty optional field.
+ */
 function fieldValue(spec: FieldSpec, text: string): unknown {
   if (text === '' && spec.optional) return undefined;
+  if (spec.kind === 'tab' && /^\s*\d+\s*$/.test(text)) return Number(text);
   return spec.kind === 'number' && text !== '' ? Number(text) : text;
+}
+
+/** A yes/no, or one of a choice's values; the first entry (Default, None) leaves the field out. */
+function choiceValue(spec: FieldSpec, selected: string): unknown {
+  if (selected === '') return undefined;
+  return spec.kind === 'flag' ? selected === 'true' : selected;
 }

@@ -3,7 +3,10 @@ import { describeModelUse } from '../ai-step-summary.ts';
 import { formatCalls } from '../format-usage.ts';
 import type { StepRowModel } from '../run-summary.ts';
 import { STEP_STATUS_LABELS } from '../status-labels.ts';
+import { describeOpenedTab } from '../step-browser-events.ts';
 import { AgentOutcome } from './agent-outcome.tsx';
+import { DialogList } from './dialog-list.tsx';
+import { DownloadList } from './download-list.tsx';
 import { ExtractedData } from './extracted-data.tsx';
 import { ObservationList } from './observation-list.tsx';
 import { ResolutionBadge } from './resolution-badge.tsx';
@@ -53,6 +56,13 @@ export function StepRow({ index, label, ai, state, onOpenScreenshot }: StepRowPr
         {output?.data !== undefined && <ExtractedData data={output.data} />}
         {output?.observations && <ObservationList observations={output.observations} />}
         {output?.agent && <AgentOutcome agent={output.agent} />}
+        {output?.dialogs && output.dialogs.length > 0 && <DialogList dialogs={output.dialogs} />}
+        {output?.openedTab && (
+          <p className="step-note" data-testid="step-opened-tab">
+            {describeOpenedTab(output.openedTab)}
+          </p>
+        )}
+        {state?.downloads && state.downloads.length > 0 && <DownloadList downloads={state.downloads} />}
         {state?.screenshot && (
           <StepScreenshot
             artifactId={state.screenshot.artifactId}

@@ -1,6 +1,6 @@
-import { useId } from 'react';
 import { ARIA_ROLES } from '../../../protocol/index.ts';
-import { FieldProblem, describedBy } from './field-problem.tsx';
+import { isRecord } from '../plan-draft.ts';
+import { FieldNotes, useFieldIds } from './field-notes.tsx';
 import type { FieldEditorProps } from './step-field.tsx';
 
 type Way = 'any' | 'role' | 'label' | 'placeholder' | 'text' | 'selector';
@@ -16,20 +16,20 @@ const WAYS: { value: Way; label: string }[] = [
 
 /**
  * An element a step acts on. "Any match" is text the runner tries as a role's name, a label, a
- * placeholder, visible text and a CSS selector, in that order; the other ways pin one of them.
+ * placeholder, visible text and a CSS selector, in that order, in the page and then its frames;
+ * the other ways pin one of them, and may name the frame to look in.
  */
 export function TargetField({ spec, value, problem, onChange }: FieldEditorProps) {
-  const id = useId();
-  const problemId = useId();
+  const ids = useFieldIds(spec.hint, problem);
   const way = wayOf(value);
   const text = textOf(value);
   const role = isRecord(value) && typeof value.role === 'string' ? value.role : 'button';
-  const change = (next: { way?: Way; text?: string; role?: string }) =>
-    onChange(targetFrom(next.way ?? way, next.text ?? text, next.role ?? role, spec.optional === true));
+  const frame = isRecord(value) && typeof value.frame === 'string' ? value.frame : '';
+  const change = (next: Partial<TargetParts>) => onChange(targetFrom({ way, text, role, frame, ...next }, spec.optional === true));
 
   return (
     <div className="step-field step-field--target">
-      <label htmlFor={id}>{spec.label}</label>
+      <label htmlFor={ids.id}>{spec.label}</label>
       <div className="target-inputs">
         <select aria-label={`How to find: ${spec.label}`} value={way} onChange={(event) => change({ way: event.target.value as Way })}>
           {WAYS.map((option) => (
@@ -48,22 +48,30 @@ export function TargetField({ spec, value, problem, onChange }: FieldEditorProps
           </select>
         )}
         <input
-          id={id}
+          id={ids.id}
           type="text"
           value={text}
           placeholder={way === 'any' ? 'Its text, label, name or a CSS selector' : undefined}
           aria-invalid={problem ? true : undefined}
-          aria-describedby={describedBy(problem && problemId)}
+          aria-describedby={ids.describedBy}
           onChange={(event) => change({ text: event.target.value })}
         />
+        {way !== 'any' && (
+          <label className="target-frame">
+            In the frame
+            <input
+              type="text"
+              aria-label={`In the frame: ${spec.label}`}
+              value={frame}
+              placeholder="Only inside an iframe: its CSS selector, e.g. #checkout >> iframe.card"
+              onChange={(event) => change({ frame: event.target.value })}
+            />
+          </label>
+        )}
       </div>
-      <FieldProblem id={problemId} problem={problem} />
+      <FieldNotes ids={ids} hint={spec.hint} problem={problem} />
     </div>
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
 
 function wayOf(target: unknown): Way {
@@ -79,13 +87,11 @@ function textOf(target: unknown): string {
   return typeof text === 'string' ? text : '';
 }
 
-function targetFrom(way: Way, text: string, role: string, optional: boolean): unknown {
-  switch (way) {
-    case 'any':
-      return optional && text === '' ? undefined : text;
-    case 'role':
-      return { by: 'role', role, name: text };
-    default:
-      return { by: way, [way]: text };
-  }
+type TargetParts = { way: Way; text: string; role: string; frame: string };
+
+/** The target the inputs describe; a frame goes only with the ways that pin one strategy, as in the protocol. */
+function targetFrom({ way, text, role, frame }: TargetParts, optional: boolean): unknown {
+  if (way === 'any') return optional && text === '' ? undefined : text;
+  const inFrame = frame === '' ? {} : { frame };
+  return way === 'role' ? { by: 'role', role, name: text, ...inFrame } : { by: way, [way]: text, ...inFrame };
 }

@@ -21,8 +21,8 @@ export function planRoutes({ plans }: { plans: PlanService }): Router {
   });
 
   router.patch('/:planId', async (request, response) => {
-    const { steps } = parseBody(EditPlanBodySchema, request.body);
-    const plan = await plans.edit(ownerOf(response), planId(request.params.planId), steps);
+    const { steps, browser } = parseBody(EditPlanBodySchema, request.body);
+    const plan = await plans.edit(ownerOf(response), planId(request.params.planId), steps, browser);
     response.json({ plan } satisfies PlanResponse);
   });
 

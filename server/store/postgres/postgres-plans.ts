@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { BrowserOptions } from '../../../protocol/index.ts';
 import type { NewPlan, PlanChange, PlanRepository } from '../store.ts';
 import { countQueuedRuns, insertRun, lockConversation, recordMessageChange, transaction } from './sql.ts';
 import { loadPlans } from './views.ts';
+
+/** A plan's browser options as stored: none (the runner's defaults) is NULL, whether absent or empty. */
+export function browserColumn(browser: BrowserOptions | null | undefined): string | null {
+  return browser && Object.keys(browser).length > 0 ? JSON.stringify(browser) : null;
+}
 
 /** Stores a new plan of a conversation; returns its id (null if the plan it repairs is not the conversation's). */
 export async function insertPlan(client: pg.PoolClient, ownerId: string, conversationId: string, plan: NewPlan): Promise<string | null> {
   const planId = randomUUID();
   const { rowCount } = await client.query(
     `INSERT INTO plans (id, owner_id, conversation_id, source, status, steps, model, prompt_name, prompt_hash,
-                        version, previous_version_id, repairs)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce(earlier.version + 1, 1), earlier.id, coalesce(earlier.repairs + 1, 0)
+                        version, previous_version_id, repairs, browser)
+     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce(earlier.version + 1, 1), earlier.id, coalesce(earlier.repairs + 1, 0), $11
      FROM (SELECT 1) AS one
      LEFT JOIN plans earlier ON earlier.id = $10 AND earlier.owner_id = $2 AND earlier.conversation_id = $3
      WHERE $10::uuid IS NULL OR earlier.id IS NOT NULL`,
@@ -25,6 +31,7 @@ export async function insertPlan(client: pg.PoolClient, ownerId: string, convers
       plan.prompt?.name ?? null,
       plan.prompt?.hash ?? null,
       plan.repairOf ?? null,
+      browserColumn(plan.browser),
     ],
   );
   if (rowCount === 0) return null;
@@ -101,14 +108,16 @@ export function createPostgresPlans(pool: pg.Pool): PlanRepository {
       });
     },
 
-    edit(ownerId, planId, steps) {
+    edit(ownerId, planId, steps, browser) {
       return whileProposed(ownerId, planId, async (client, plan) => {
         const nextId = randomUUID();
+        // The new version keeps the browser options unless new ones are given.
         await client.query(
-          `INSERT INTO plans (id, owner_id, conversation_id, source, status, version, previous_version_id, steps, model, prompt_name, prompt_hash)
-           SELECT $2, owner_id, conversation_id, source, 'proposed', version + 1, id, $3, model, prompt_name, prompt_hash
+          `INSERT INTO plans (id, owner_id, conversation_id, source, status, version, previous_version_id, steps, model, prompt_name, prompt_hash, browser)
+           SELECT $2, owner_id, conversation_id, source, 'proposed', version + 1, id, $3, model, prompt_name, prompt_hash,
+                  CASE WHEN $4::boolean THEN $5::jsonb ELSE browser END
            FROM plans WHERE id = $1`,
-          [planId, nextId, JSON.stringify(steps)],
+          [planId, nextId, JSON.stringify(steps), browser !== undefined, browserColumn(browser)],
         );
         await client.query(`UPDATE plans SET status = 'superseded' WHERE id = $1`, [planId]);
         await client.query('UPDATE messages SET plan_id = $2 WHERE id = $1', [plan.message_id, nextId]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ErrorInfo, Step } from '../../../protocol/index.ts';
+import type { BrowserOptions, ErrorInfo, Step } from '../../../protocol/index.ts';
 import type { Change, CompiledStep, FinishedRun, HeldRun, Holder, LostReason, RunQueue } from '../store.ts';
 import { recordRunChange, transaction } from './sql.ts';
 import { loadRuns } from './views.ts';
@@ -66,7 +66,7 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
   return {
     claimNext({ runnerId, leaseMs, maxDurationMs }) {
       return transaction(pool, async (client) => {
-        const { rows } = await client.query<RunRow & { steps: Step[] }>(
+        const { rows } = await client.query<RunRow & { steps: Step[]; browser: BrowserOptions | null }>(
           `WITH next AS (
              SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
            )
@@ -75,27 +75,25 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
              deadline_at = now() + $3::integer * interval '1 millisecond',
              started_at = coalesce(r.started_at, now())
            FROM next, plans p WHERE r.id = next.id AND p.id = r.plan_id
-           RETURNING r.id, r.attempt, r.owner_id, r.conversation_id, p.steps`,
+           RETURNING r.id, r.attempt, r.owner_id, r.conversation_id, p.steps, p.browser`,
           [runnerId, leaseMs, maxDurationMs],
         );
         const run = rows[0];
         if (!run) return null;
-        await client.query(
-          `INSERT INTO run_attempts (run_id, attempt, owner_id, runner_id, status) VALUES ($1, $2, $3, $4, 'running')`,
-          [run.id, run.attempt, run.owner_id, runnerId],
-        );
-        await client.query(
-          `INSERT INTO run_steps (run_id, attempt, step_index, owner_id, status)
-           SELECT $1, $2, index, $3, 'pending' FROM generate_series(0, $4::integer - 1) AS index`,
-          [run.id, run.attempt, run.owner_id, run.steps.length],
-        );
+        // One statement, one round trip: the time from queued to running is what a person waits for.
         const { rows: compiled } = await client.query<CompiledStep>(
-          `SELECT step_index AS index, resolution FROM plan_step_resolutions
+          `WITH attempt AS (
+             INSERT INTO run_attempts (run_id, attempt, owner_id, runner_id, status) VALUES ($1, $2, $3, $4, 'running')
+           ), steps AS (
+             INSERT INTO run_steps (run_id, attempt, step_index, owner_id, status)
+             SELECT $1, $2, index, $3, 'pending' FROM generate_series(0, $5::integer - 1) AS index
+           )
+           SELECT step_index AS index, resolution FROM plan_step_resolutions
            WHERE plan_id = (SELECT plan_id FROM runs WHERE id = $1) ORDER BY step_index`,
-          [run.id],
+          [run.id, run.attempt, run.owner_id, runnerId, run.steps.length],
         );
         const change = await recordRunChange(client, run.owner_id, run.conversation_id, run.id);
-        return { runId: run.id, attempt: run.attempt, steps: run.steps, compiled, change };
+        return { runId: run.id, attempt: run.attempt, steps: run.steps, compiled, ...(run.browser && { browser: run.browser }), change };
       });
     },
 
@@ -189,6 +187,56 @@ export function createPostgresRunQueue({ pool }: { pool: pg.Pool }): RunQueue {
         );
         return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
       }).then((change) => change ?? null);
+    },
+
+    downloadTaken({ index, fileName, mimeType, bytes, ...holder }) {
+      return whileHeld(holder, null, async (client, run): Promise<Change | null> => {
+        const { rowCount } = await client.query('SELECT 1 FROM run_steps WHERE run_id = $1 AND attempt = $2 AND step_index = $3', [
+          run.id,
+          run.attempt,
+          index,
+        ]);
+        if (rowCount === 0) return null;
+        await client.query(
+          `INSERT INTO artifacts (id, owner_id, run_id, attempt, step_index, kind, mime_type, bytes, file_name, event_seq)
+           VALUES ($1, $2, $3, $4, $5, 'download', $6, $7, $8, $9)`,
+          [randomUUID(), run.owner_id, run.id, run.attempt, index, mimeType, bytes, fileName, holder.seq],
+        );
+        return recordRunChange(client, run.owner_id, run.conversation_id, run.id);
+      }).then((change) => change ?? null);
+    },
+
+    sessionSaved({ ttlDays, seal, ...holder }) {
+      return whileHeld(holder, null, async (client, run) => {
+        const { rows } = await client.query<{ name: string | null }>(
+          `SELECT p.browser -> 'session' ->> 'saveAs' AS name FROM runs r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1`,
+          [run.id],
+        );
+        const name = rows[0]?.name ?? null;
+        if (name === null) return { saved: null };
+        const sealed = seal({ ownerId: run.owner_id, name });
+        await client.query(
+          `INSERT INTO browser_sessions (id, owner_id, name, state, sites, run_id, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now() + $7::integer * interval '1 day')
+           ON CONFLICT (owner_id, lower(name)) DO UPDATE
+           SET name = EXCLUDED.name, state = EXCLUDED.state, sites = EXCLUDED.sites, run_id = EXCLUDED.run_id,
+               saved_at = now(), expires_at = EXCLUDED.expires_at`,
+          [randomUUID(), run.owner_id, name, sealed.state, sealed.sites, run.id, ttlDays],
+        );
+        return { saved: name };
+      });
+    },
+
+    refuseClaim({ runnerId, runId, attempt, error }) {
+      return transaction(pool, async (client) => {
+        // Only before the runner reported anything: a run it has started is its own to end.
+        const { rows } = await client.query<RunRow>(
+          `SELECT id, attempt, owner_id, conversation_id FROM runs
+           WHERE id = $1 AND attempt = $2 AND runner_id = $3 AND status = 'running' AND event_seq = 0 FOR UPDATE`,
+          [runId, attempt, runnerId],
+        );
+        return rows[0] ? endAttempt(client, rows[0], 'failed', error) : null;
+      });
     },
 
     finish({ status, error, ...holder }) {

@@ -40,6 +40,7 @@ describe('postgres migrations', () => {
         '003_reliable_runs.sql',
         '004_assistant.sql',
         '005_compiled_plans.sql',
+        '006_browser_sessions_and_files.sql',
       ]);
       expect((await migrate(pool)).applied).toEqual([]);
       const { rows } = await pool.query<{ table_name: string }>(
@@ -47,6 +48,8 @@ describe('postgres migrations', () => {
       );
       expect(rows.map((row) => row.table_name)).toEqual([
         'artifacts',
+        'attachments',
+        'browser_sessions',
         'conversations',
         'messages',
         'model_calls',
@@ -88,7 +91,12 @@ describe('postgres migrations', () => {
       await pool.query(`INSERT INTO messages (id, owner_id, conversation_id, position, role, text, plan_id, run_id) VALUES
         ($1, $3, $4, 1, 'assistant', 'a', $5, $6), ($2, $3, $4, 2, 'assistant', 'b', $5, $7)`, [randomUUID(), randomUUID(), owner, conversation, plan, requeued, ended]);
 
-      expect((await migrate(pool)).applied).toEqual(['003_reliable_runs.sql', '004_assistant.sql', '005_compiled_plans.sql']);
+      expect((await migrate(pool)).applied).toEqual([
+        '003_reliable_runs.sql',
+        '004_assistant.sql',
+        '005_compiled_plans.sql',
+        '006_browser_sessions_and_files.sql',
+      ]);
       const store = createPostgresStore({ pool });
       const queuedRun = (await store.runs.get(owner!, requeued!))!.run;
       expect(queuedRun.earlierAttempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([[1, 'lost']]);
@@ -106,7 +114,7 @@ describe('postgres migrations', () => {
     const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 5]);
+      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 6]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ErrorInfo } from '../../../protocol/index.ts';
 import type { ArtifactRepository, RunRepository, Store, UserRepository } from '../store.ts';
+import { createPostgresAttachments } from './postgres-attachments.ts';
+import { createPostgresBrowserSessions } from './postgres-browser-sessions.ts';
 import { createPostgresConversations } from './postgres-conversations.ts';
 import { createPostgresMessages } from './postgres-messages.ts';
 import { createPostgresPlans } from './postgres-plans.ts';
@@ -26,6 +28,8 @@ export function createPostgresStore({ pool }: PostgresStoreOptions): Store {
     plans: createPostgresPlans(pool),
     usage: createPostgresUsage(pool),
     artifacts: createArtifacts(pool),
+    attachments: createPostgresAttachments(pool),
+    sessions: createPostgresBrowserSessions(pool),
     queue: createPostgresRunQueue({ pool }),
     async ping() {
       await pool.query('SELECT 1');
@@ -101,11 +105,12 @@ function createRuns(pool: pg.Pool): RunRepository {
 function createArtifacts(pool: pg.Pool): ArtifactRepository {
   return {
     async get(ownerId, artifactId) {
-      const { rows } = await pool.query<{ mime_type: string; bytes: Buffer }>(
-        'SELECT mime_type, bytes FROM artifacts WHERE id = $1 AND owner_id = $2',
+      const { rows } = await pool.query<{ kind: 'screenshot' | 'download'; mime_type: string; file_name: string | null; bytes: Buffer }>(
+        'SELECT kind, mime_type, file_name, bytes FROM artifacts WHERE id = $1 AND owner_id = $2',
         [artifactId, ownerId],
       );
-      return rows[0] ? { mimeType: rows[0].mime_type, bytes: rows[0].bytes } : null;
+      const row = rows[0];
+      return row ? { kind: row.kind, mimeType: row.mime_type, ...(row.file_name !== null && { fileName: row.file_name }), bytes: row.bytes } : null;
     },
   };
 }

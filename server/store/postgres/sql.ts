@@ -1,9 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Change } from '../store.ts';
 
 /** A pool or a client inside a transaction: anything that can run a query. */
 export type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Independent reads, side by side on a pool (each on a connection of its own); one after
+ * another on a client, which runs one query at a time.
+ */
+export async function readAll<const Reads extends readonly (() => Promise<unknown>)[]>(
+  db: Queryable,
+  reads: Reads,
+): Promise<{ -readonly [Index in keyof Reads]: Awaited<ReturnType<Reads[Index]>> }> {
+  if (db instanceof pg.Pool) return Promise.all(reads.map((read) => read())) as never;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as never;
+}
 
 export type TransactionOptions = { isolation?: 'read committed' | 'repeatable read'; readOnly?: boolean };
 

@@ -1,6 +1,8 @@
 import type {
   AttemptView,
+  BrowserOptions,
   ChatMessage,
+  DownloadView,
   ChatMessagePart,
   ErrorInfo,
   MessageStatus,
@@ -12,7 +14,7 @@ import type {
   Usage,
 } from '../../../protocol/index.ts';
 import type { StoredPart } from '../store.ts';
-import type { Queryable } from './sql.ts';
+import { readAll, type Queryable } from './sql.ts';
 
 // Rows -> the wire views (protocol/). A message is stored as its parts (text, reasoning, tool
 // calls) with its plan and run by reference, and served as a UIMessage whose data parts carry
@@ -26,6 +28,7 @@ type PlanRow = {
   previous_version_id: string | null;
   repairs: number;
   steps: Step[];
+  browser: BrowserOptions | null;
   model: string | null;
   prompt_name: string | null;
   prompt_hash: string | null;
@@ -82,34 +85,49 @@ export async function loadRuns(db: Queryable, ownerId: string, runIds: string[])
   const views = new Map<string, RunWithPlan>();
   if (runIds.length === 0) return views;
   const runs = (await db.query<RunRow>('SELECT * FROM runs WHERE owner_id = $1 AND id = ANY($2)', [ownerId, runIds])).rows;
-  const plans = await loadPlans(db, ownerId, runs.map((run) => run.plan_id));
-  const attempts = (
-    await db.query<AttemptRow>('SELECT * FROM run_attempts WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt', [
-      ownerId,
-      runIds,
-    ])
-  ).rows;
-  const steps = (
-    await db.query<StepRow>('SELECT * FROM run_steps WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt, step_index', [
-      ownerId,
-      runIds,
-    ])
-  ).rows;
-  const runUsage = await loadUsage(db, ownerId, 'run_id', runIds);
-  const stepUsage = await loadUsage(db, ownerId, 'step', runIds);
+  // Side by side on a pool (each on its own connection): a run's view is read after every
+  // change a runner reports, and one round trip after another made that the slow part.
+  const [plans, { rows: attempts }, { rows: steps }, runUsage, stepUsage, downloads] = await readAll(db, [
+    () => loadPlans(db, ownerId, runs.map((run) => run.plan_id)),
+    () => db.query<AttemptRow>('SELECT * FROM run_attempts WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt', [ownerId, runIds]),
+    () => db.query<StepRow>('SELECT * FROM run_steps WHERE owner_id = $1 AND run_id = ANY($2) ORDER BY attempt, step_index', [ownerId, runIds]),
+    () => loadUsage(db, ownerId, 'run_id', runIds),
+    () => loadUsage(db, ownerId, 'step', runIds),
+    () => loadDownloads(db, ownerId, runIds),
+  ]);
   for (const run of runs) {
     const plan = plans.get(run.plan_id);
     if (!plan) continue;
     const ofRun = <T extends { run_id: string }>(rows: T[]) => rows.filter((row) => row.run_id === run.id);
-    views.set(run.id, { run: toRunView(run, plan, ofRun(attempts), ofRun(steps), runUsage.get(run.id), stepUsage), plan });
+    views.set(run.id, { run: toRunView(run, plan, ofRun(attempts), ofRun(steps), runUsage.get(run.id), { usage: stepUsage, downloads }), plan });
   }
   return views;
 }
 
+type DownloadRow = { id: string; run_id: string; attempt: number; step_index: number; file_name: string; mime_type: string; size: number };
+
+/** The files each step of these runs downloaded, in the order they arrived, keyed by {@link stepKey}. */
+async function loadDownloads(db: Queryable, ownerId: string, runIds: string[]): Promise<Map<string, DownloadView[]>> {
+  const { rows } = await db.query<DownloadRow>(
+    `SELECT id, run_id, attempt, step_index, file_name, mime_type, octet_length(bytes) AS size FROM artifacts
+     WHERE owner_id = $1 AND run_id = ANY($2) AND kind = 'download' ORDER BY event_seq, id`,
+    [ownerId, runIds],
+  );
+  const byStep = new Map<string, DownloadView[]>();
+  for (const row of rows) {
+    const key = stepKey(row.run_id, row.attempt, row.step_index);
+    const download: DownloadView = { artifactId: row.id, fileName: row.file_name, mimeType: row.mime_type, bytes: row.size };
+    byStep.set(key, [...(byStep.get(key) ?? []), download]);
+  }
+  return byStep;
+}
+
 export async function loadPlans(db: Queryable, ownerId: string, planIds: string[]): Promise<Map<string, PlanView>> {
   if (planIds.length === 0) return new Map();
-  const { rows } = await db.query<PlanRow>('SELECT * FROM plans WHERE owner_id = $1 AND id = ANY($2)', [ownerId, planIds]);
-  const usage = await loadUsage(db, ownerId, 'plan_id', planIds);
+  const [{ rows }, usage] = await readAll(db, [
+    () => db.query<PlanRow>('SELECT * FROM plans WHERE owner_id = $1 AND id = ANY($2)', [ownerId, planIds]),
+    () => loadUsage(db, ownerId, 'plan_id', planIds),
+  ]);
   return new Map(rows.map((row) => [row.id, toPlanView(row, usage.get(row.id))]));
 }
 
@@ -122,6 +140,7 @@ function toPlanView(row: PlanRow, usage: Usage | undefined): PlanView {
     ...(row.previous_version_id && { previousVersionId: row.previous_version_id }),
     ...(row.repairs > 0 && { repairs: row.repairs }),
     steps: row.steps,
+    ...(row.browser && { browser: row.browser }),
     ...(row.model && { model: row.model }),
     ...(row.prompt_name && row.prompt_hash && { prompt: { name: row.prompt_name, hash: row.prompt_hash } }),
     ...(usage && { usage }),
@@ -173,11 +192,14 @@ function toRunView(
   attemptRows: AttemptRow[],
   stepRows: StepRow[],
   usage: Usage | undefined,
-  stepUsage: Map<string, Usage>,
+  byStep: { usage: Map<string, Usage>; downloads: Map<string, DownloadView[]> },
 ): RunView {
   const stepsOf = (attempt: number) => {
     const byIndex = new Map(stepRows.filter((row) => row.attempt === attempt).map((row) => [row.step_index, row]));
-    return plan.steps.map((_step, index) => toStepState(index, byIndex.get(index), stepUsage.get(stepKey(run.id, attempt, index))));
+    return plan.steps.map((_step, index) => {
+      const key = stepKey(run.id, attempt, index);
+      return toStepState(index, byIndex.get(index), byStep.usage.get(key), byStep.downloads.get(key));
+    });
   };
   // A run queued again after losing its runner shows a clean slate until its next attempt
   // starts; the attempt it lost is listed with the earlier ones.
@@ -208,7 +230,7 @@ function toRunView(
   };
 }
 
-function toStepState(index: number, row: StepRow | undefined, usage: Usage | undefined): StepState {
+function toStepState(index: number, row: StepRow | undefined, usage: Usage | undefined, downloads: DownloadView[] | undefined): StepState {
   if (!row) return { index, status: 'pending' };
   return {
     index,
@@ -219,19 +241,18 @@ function toStepState(index: number, row: StepRow | undefined, usage: Usage | und
     ...(row.output && { output: row.output }),
     ...(row.screenshot_id && { screenshot: { artifactId: row.screenshot_id, bytes: row.screenshot_bytes ?? 0 } }),
     ...(usage && { usage }),
+    ...(downloads && { downloads }),
   };
 }
 
 /** Messages as the wire shows them, each with its plan and the current state of its run, in the order given. */
 export async function toChatMessages(db: Queryable, ownerId: string, rows: MessageRow[]): Promise<ChatMessage[]> {
   const runIds = rows.flatMap((row) => (row.run_id ? [row.run_id] : []));
-  const runs = await loadRuns(db, ownerId, runIds);
-  const plans = await loadPlans(
-    db,
-    ownerId,
-    rows.flatMap((row) => (row.plan_id ? [row.plan_id] : [])),
-  );
-  const usage = await loadUsage(db, ownerId, 'message_id', rows.map((row) => row.id));
+  const [runs, plans, usage] = await readAll(db, [
+    () => loadRuns(db, ownerId, runIds),
+    () => loadPlans(db, ownerId, rows.flatMap((row) => (row.plan_id ? [row.plan_id] : []))),
+    () => loadUsage(db, ownerId, 'message_id', rows.map((row) => row.id)),
+  ]);
   return rows.map((row) => {
     const parts: ChatMessagePart[] = [...row.parts];
     const run = row.run_id ? runs.get(row.run_id) : undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, RunView, Step } from '../../../protocol/index.ts';
+import type { BrowserOptions, ChatMessage, RunView, Step } from '../../../protocol/index.ts';
 import { textParts, type AppendAssistantResult, type Store } from '../store.ts';
 
 export const STEPS: Step[] = [
@@ -29,12 +29,15 @@ export function fixtures(store: Store) {
     return (await store.users.ensure(`user-${randomUUID()}`)).id;
   }
 
-  async function queueRun(ownerId: string, options: { maxAttempts?: number; steps?: Step[]; conversationId?: string } = {}) {
+  async function queueRun(
+    ownerId: string,
+    options: { maxAttempts?: number; steps?: Step[]; conversationId?: string; browser?: BrowserOptions } = {},
+  ) {
     const conversationId = options.conversationId ?? (await store.conversations.create(ownerId, {})).id;
     const result = appended(
       await store.messages.appendAssistant(ownerId, conversationId, {
         parts: textParts('Running it.'),
-        plan: { source: 'grammar', steps: options.steps ?? STEPS },
+        plan: { source: 'grammar', steps: options.steps ?? STEPS, ...(options.browser && { browser: options.browser }) },
         run: { ...RUN_LIMITS, maxAttempts: options.maxAttempts ?? 2 },
       }),
     );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { Store } from '../store.ts';
 import { assistantContract } from './assistant-contract.ts';
 import { conversationContract } from './conversation-contract.ts';
+import { filesContract } from './files-contract.ts';
 import { runQueueContract } from './run-queue-contract.ts';
 
 export type StoreContractOptions = {
@@ -22,5 +23,6 @@ export function storeContract({ name, open }: StoreContractOptions) {
     describe('users, conversations and messages', () => conversationContract(() => store));
     describe('the run queue', () => runQueueContract(() => store));
     describe('the assistant', () => assistantContract(() => store));
+    describe('browser options, files and saved sessions', () => filesContract(() => store));
   });
 }
