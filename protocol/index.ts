@@ -199,3 +199,17 @@ export type {
 export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';
 export { commandExamples } from './command-examples.ts';
 export type { CommandExample } from './command-examples.ts';
+export {
+  CreateScheduleBodySchema,
+  ScheduleDetailResponseSchema,
+  ScheduleListResponseSchema,
+  ScheduleResponseSchema,
+  ScheduleRunSchema,
+  ScheduleSpecSchema,
+  ScheduleStatusSchema,
+  ScheduleTriggerSchema,
+  ScheduleViewSchema,
+  ScheduleWebhookPayloadSchema,
+  UpdateScheduleBodySchema,
+} from './schedules.ts';
+export type { CreateScheduleBody, ScheduleRun, ScheduleSpec, ScheduleStatus, ScheduleView, ScheduleWebhookPayload, UpdateScheduleBody } from './schedules.ts';
