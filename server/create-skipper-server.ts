@@ -12,6 +12,7 @@ import { createAttachmentService } from './files/attachment-service.ts';
 import { answerClientError } from './http/client-error.ts';
 import { createApp } from './http/create-app.ts';
 import { createHostCheck } from './http/host-check.ts';
+import type { EventPort } from './events/event-port.ts';
 import { createConversationHub } from './live/conversation-hub.ts';
 import { createUiGateway } from './live/ui-gateway.ts';
 import type { Logger } from './logger.ts';
@@ -63,6 +64,11 @@ export type SkipperServerOptions = {
   fetch?: typeof fetch;
   /** Time a new socket (browser or runner) has to say hello before it is closed. Default 10 s. */
   helloTimeoutMs?: number;
+  /**
+   * Where parts of skipper tell each other what happened (ARCHITECTURE D11): PostgreSQL
+   * LISTEN/NOTIFY, so every instance on the database hears it. Owned by the caller.
+   */
+  events: EventPort;
 };
 
 export type SkipperServer = {
@@ -131,11 +137,15 @@ async function createAssistant(input: {
 
 /** Wires store, chat, live updates, run dispatch and HTTP into one server. */
 export async function createSkipperServer(options: SkipperServerOptions): Promise<SkipperServer> {
-  const { config, store, logger, uiDir, helloTimeoutMs } = options;
+  const { config, store, logger, uiDir, helloTimeoutMs, events } = options;
   const localUser = await store.users.ensure('local');
   const hub = createConversationHub({ store, logger });
   // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
-  const onRunFinished = (finished: FinishedRun) => chat.summarizeRun(finished);
+  const onRunFinished = (finished: FinishedRun) => {
+    const { run, change } = finished;
+    events.publish({ type: 'run-ended', ownerId: change.ownerId, conversationId: change.conversationId, runId: run.id, status: run.status });
+    return chat.summarizeRun(finished);
+  };
   const metering = options.llm && createMetering(options.llm, store, { fetch: options.fetch });
   const browserModel =
     metering &&
@@ -268,6 +278,7 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
       await uiGateway.close();
       await dispatcher.stop();
       await maintenance.stop();
+      await events.idle();
       await hub.idle();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));

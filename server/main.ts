@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../protocol/index.ts';
 import { loadServerConfig, type ServerConfig } from './config.ts';
 import { createSkipperServer } from './create-skipper-server.ts';
+import { createPostgresEvents } from './events/postgres-events.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadSessionKey } from './sessions/session-key.ts';
@@ -52,7 +53,8 @@ async function main(config: ServerConfig, logger: Logger) {
   const sessionKey = await loadSessionKey({ dataDir: config.dataDir, ...(config.sessionSecret && { secret: config.sessionSecret }) });
   // Where the key is, never what it is.
   logger.info({ source: sessionKey.source, ...(sessionKey.path && { path: sessionKey.path }) }, 'saved browser sessions are encrypted');
-  const server = await createSkipperServer({ config, store, logger, sessionKey: sessionKey.key, ...(config.llm && { llm: config.llm }) });
+  const events = await createPostgresEvents({ connectionString: databaseUrl, logger });
+  const server = await createSkipperServer({ config, store, events, logger, sessionKey: sessionKey.key, ...(config.llm && { llm: config.llm }) });
   let port: number;
   try {
     port = await server.listen(config.port);
@@ -75,6 +77,7 @@ async function main(config: ServerConfig, logger: Logger) {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await server.close();
+    await events.close();
     await store.close();
     await embedded?.stop();
     process.exit(0);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSkipperServer, type SkipperServer } from '../../server/create-skipper-server.ts';
+import type { EventPort } from '../../server/events/event-port.ts';
+import { createPostgresEvents } from '../../server/events/postgres-events.ts';
 import { createLogger } from '../../server/logger.ts';
 import type { LlmConfig } from '../../server/config.ts';
 import { openPostgresStore } from '../../server/store/postgres/open-postgres-store.ts';
@@ -48,6 +50,8 @@ export type TestServer = {
   store: Store;
   server: SkipperServer;
   database: TestDatabase;
+  /** The server's event port (PostgreSQL LISTEN/NOTIFY on the test database). */
+  events: EventPort;
   /** fetch against the server, JSON body in and parsed JSON out. */
   api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** Stops the server and closes its store; the database stays for a restart. */
@@ -60,14 +64,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database =
     options.database ?? (await (await import('../../server/store/testing/test-database.ts')).createTestDatabase());
   const store = await openPostgresStore({ connectionString: database.url });
+  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' });
+  // The real event port: instances on one test database hear each other, as in production.
+  const events = await createPostgresEvents({ connectionString: database.url, logger });
   const token = options.token ?? randomBytes(16).toString('hex');
   const server = await createSkipperServer({
     store,
+    events,
     ...(options.uiDir && { uiDir: options.uiDir }),
     ...(options.llm && { llm: options.llm }),
     ...(options.helloTimeoutMs && { helloTimeoutMs: options.helloTimeoutMs }),
     ...(options.sessionKey && { sessionKey: options.sessionKey }),
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' }),
+    logger,
     config: {
       host: '127.0.0.1',
       runnerToken: token,
@@ -92,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     runnerUrl: `ws://127.0.0.1:${port}/ws/runner`,
     token,
     store,
+    events,
     server,
     database,
     async api(path, init = {}) {
@@ -111,6 +120,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async stop() {
       await server.close();
+      await events.close();
       await store.close();
     },
   };
