@@ -28,7 +28,7 @@ import { createRunnerGateway } from './runs/runner-gateway.ts';
 import { createRunnerTokenCheck } from './runs/runner-token.ts';
 import { createSessionCipher, SESSION_KEY_BYTES } from './sessions/session-cipher.ts';
 import { createSessionService } from './sessions/session-service.ts';
-import type { FinishedRun, Store } from './store/store.ts';
+import type { FinishedRun, HeldRun, Store } from './store/store.ts';
 
 export type SkipperServerOptions = {
   config: Pick<
@@ -139,7 +139,7 @@ async function createAssistant(input: {
 export async function createSkipperServer(options: SkipperServerOptions): Promise<SkipperServer> {
   const { config, store, logger, uiDir, helloTimeoutMs, events } = options;
   const localUser = await store.users.ensure('local');
-  const hub = createConversationHub({ store, logger });
+  const hub = createConversationHub({ store, logger, events });
   // The chat service posts closing messages and the dispatcher reports finished runs: each needs the other.
   const onRunFinished = (finished: FinishedRun) => {
     const { run, change } = finished;
@@ -173,9 +173,21 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     settings: { stepTimeoutMs: config.stepTimeoutMs, aiStepTimeoutMs: config.aiStepTimeoutMs, screenshotQuality: config.screenshotQuality },
     ...(browserModel && { browserModel }),
     onRunFinished,
+    stopEverywhere: (held) => stopRuns(held),
   });
+  // Queued runs and runs to stop concern every instance on the database: the dispatcher of each
+  // hears of them through the event port. Queued runs wake this instance's dispatcher at once too.
+  const runsQueued = () => {
+    dispatcher.wake();
+    events.publish({ type: 'runs-queued' });
+  };
+  const stopRuns = (held: HeldRun[]) => {
+    if (held.length > 0) events.publish({ type: 'stop-runs', held });
+  };
+  events.subscribe('runs-queued', () => dispatcher.wake());
+  events.subscribe('stop-runs', (event) => dispatcher.stopHeld(event.held));
   const runLimits = { maxAttempts: config.runMaxAttempts, maxQueued: config.runMaxQueuedPerUser };
-  const plans = createPlanService({ store, hub, runLimits, onRunQueued: dispatcher.wake });
+  const plans = createPlanService({ store, hub, runLimits, onRunQueued: runsQueued });
   const replies = createReplyStreams({ store, hub, logger, leaseMs: STREAM_LEASE_MS });
   const assistant = options.llm && metering && (await createAssistant({ llm: options.llm, metering, store, hub, plans, logger }));
   // PUBLIC_URL, or the loopback address once the server listens.
@@ -189,10 +201,10 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     replies,
     streamLeaseMs: STREAM_LEASE_MS,
     runLimits,
-    onRunQueued: dispatcher.wake,
-    stopRuns: dispatcher.stopHeld,
+    onRunQueued: runsQueued,
+    stopRuns,
   });
-  const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns: dispatcher.stopHeld });
+  const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns });
   const maintenance = createPeriodicTask({
     name: 'posting closing messages, failing abandoned replies and deleting expired sessions',
     everyMs: MAINTENANCE_EVERY_MS,

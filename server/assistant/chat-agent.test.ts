@@ -3,6 +3,7 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, Step } from '../../protocol/index.ts';
 import { createPlanService } from '../chat/plan-service.ts';
+import { createInProcessEvents } from '../events/event-port.ts';
 import { createConversationHub } from '../live/conversation-hub.ts';
 import { createLogger } from '../logger.ts';
 import { createCircuitBreaker } from '../models/circuit-breaker.ts';
@@ -60,7 +61,7 @@ describe('the chat agent', () => {
   /** An agent whose chat and planner models answer as scripted. */
   async function agentWith(chat: MockLanguageModelV4, options: { planner?: MockLanguageModelV4; dailyTokens?: number } = {}) {
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const hub = createConversationHub({ store, logger });
+    const hub = createConversationHub({ store, logger, events: createInProcessEvents({ logger }) });
     const prices = createPriceTable({ 'mock-chat': { input: 1, output: 2 } });
     const models: Models = {
       chat: { model: chat, name: 'mock-chat' },

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../protocol/index.ts';
+import { createInProcessEvents } from '../events/event-port.ts';
 import { createLogger } from '../logger.ts';
 import { openPostgresStore } from '../store/postgres/open-postgres-store.ts';
 import { textParts, type Change, type Store } from '../store/store.ts';
 import { createTestDatabase, type TestDatabase } from '../store/testing/test-database.ts';
 import { createConversationHub, type ConversationEvent } from './conversation-hub.ts';
+
+const logger = createLogger({ level: 'silent', name: 'test' });
 
 describe('the conversation hub', () => {
   let database: TestDatabase;
@@ -38,7 +41,7 @@ describe('the conversation hub', () => {
         },
       },
     };
-    const hub = createConversationHub({ store: gated, logger: createLogger({ level: 'silent', name: 'test' }) });
+    const hub = createConversationHub({ store: gated, logger, events: createInProcessEvents({ logger }) });
     const nextRead = async () => {
       while (reads.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
       return reads.shift()!;
@@ -116,7 +119,7 @@ describe('the conversation hub', () => {
         },
       },
     };
-    const hub = createConversationHub({ store: flaky, logger: createLogger({ level: 'silent', name: 'test' }) });
+    const hub = createConversationHub({ store: flaky, logger, events: createInProcessEvents({ logger }) });
     const seen: string[] = [];
     hub.subscribe(ownerId, conversationId, (event) => event.type === 'message-upsert' && seen.push(textOf(event.message)));
     hub.publish(await rewrite(messageId, 'lost read'));

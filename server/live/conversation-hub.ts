@@ -1,4 +1,5 @@
 import type { Conversation, MessageChunk, UiServerMessage } from '../../protocol/index.ts';
+import type { EventPort } from '../events/event-port.ts';
 import type { Logger } from '../logger.ts';
 import type { Change, Store } from '../store/store.ts';
 
@@ -26,13 +27,18 @@ export type ConversationHub = {
   listenerCount(): number;
 };
 
+/** Messages sent again to each watched conversation when the event port may have missed events. */
+const RESEND_AFTER_GAP = 50;
+
 /**
- * Fans changes out to the sockets of this server instance. A change is read back from
- * the store after its commit, so what is sent is at least as new as its seq; clients keep
- * the highest seq per message, which makes out-of-order delivery harmless. Changes to a
- * message that arrive while it is being read are coalesced into one more read.
+ * Fans changes out to the sockets of this server instance. Every publish goes through the
+ * event port (ARCHITECTURE D11), so a change made on any instance reaches the tabs watching on
+ * every instance. A change is read back from the store after its commit, so what is sent is at
+ * least as new as its seq; clients keep the highest seq per message, which makes out-of-order
+ * delivery harmless. Changes to a message that arrive while it is being read are coalesced
+ * into one more read.
  */
-export function createConversationHub({ store, logger }: { store: Store; logger: Logger }): ConversationHub {
+export function createConversationHub({ store, logger, events }: { store: Store; logger: Logger; events: EventPort }): ConversationHub {
   const listeners = new Map<string, Set<ConversationListener>>();
   const pending = new Set<Promise<void>>();
   // Per message, the change still to read while a read of it is under way: a burst of changes
@@ -40,6 +46,12 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
   // reads, and the last one is read after every change in the burst was committed.
   const delivering = new Map<string, { next: Change | null }>();
   const key = (ownerId: string, conversationId: string) => `${ownerId}/${conversationId}`;
+  const watchersOf = (ownerId: string, conversationId: string) => listeners.get(key(ownerId, conversationId)) ?? new Set<ConversationListener>();
+
+  function track(work: Promise<void>) {
+    const tracked = work.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
 
   async function deliver(change: Change): Promise<void> {
     const watching = listeners.get(key(change.ownerId, change.conversationId));
@@ -48,6 +60,52 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
     if (!message) return;
     for (const listener of watching) listener({ type: 'message-upsert', conversationId: change.conversationId, seq: change.seq, message });
   }
+
+  function deliverCoalesced(change: Change) {
+    const id = key(change.ownerId, change.messageId);
+    const reading = delivering.get(id);
+    if (reading) {
+      // Read again once the read under way is sent: it may predate this change.
+      if (!reading.next || change.seq > reading.next.seq) reading.next = change;
+      return;
+    }
+    const entry: { next: Change | null } = { next: change };
+    delivering.set(id, entry);
+    track(
+      (async () => {
+        for (let latest = entry.next; latest; latest = entry.next) {
+          entry.next = null;
+          await deliver(latest).catch((error: unknown) => logger.error({ err: error, change: latest }, 'could not deliver a conversation change'));
+        }
+      })().finally(() => delivering.delete(id)),
+    );
+  }
+
+  /** After a gap in the events, each watched conversation's newest messages are sent again, as they are now. */
+  async function resendWatched() {
+    for (const id of [...listeners.keys()]) {
+      const [ownerId, conversationId] = id.split('/') as [string, string];
+      const snapshot = await store.conversations.snapshot(ownerId, conversationId, { limit: RESEND_AFTER_GAP });
+      for (const message of snapshot?.messages ?? []) {
+        for (const listener of watchersOf(ownerId, conversationId)) listener({ type: 'message-upsert', conversationId, seq: snapshot!.seq, message });
+      }
+    }
+  }
+
+  events.subscribe('message-changed', (event) => deliverCoalesced(event.change));
+  events.subscribe('message-chunk', ({ ownerId, chunk }) => {
+    for (const listener of watchersOf(ownerId, chunk.conversationId)) listener(chunk);
+  });
+  events.subscribe('conversation-updated', ({ ownerId, conversation }) => {
+    for (const listener of watchersOf(ownerId, conversation.id)) listener({ type: 'conversation-updated', conversationId: conversation.id, conversation });
+  });
+  events.subscribe('conversation-deleted', ({ ownerId, conversationId }) => {
+    const id = key(ownerId, conversationId);
+    const watching = listeners.get(id);
+    listeners.delete(id);
+    for (const listener of watching ?? []) listener({ type: 'conversation-deleted', conversationId });
+  });
+  events.onGap(() => track(resendWatched().catch((error: unknown) => logger.error({ err: error }, 'could not resend conversations after an event gap'))));
 
   return {
     subscribe(ownerId, conversationId, listener) {
@@ -60,42 +118,12 @@ export function createConversationHub({ store, logger }: { store: Store; logger:
         if (set.size === 0 && listeners.get(id) === set) listeners.delete(id);
       };
     },
-    publish(change) {
-      const id = key(change.ownerId, change.messageId);
-      const reading = delivering.get(id);
-      if (reading) {
-        // Read again once the read under way is sent: it may predate this change.
-        if (!reading.next || change.seq > reading.next.seq) reading.next = change;
-        return;
-      }
-      const entry: { next: Change | null } = { next: change };
-      delivering.set(id, entry);
-      const delivery = (async () => {
-        for (let latest = entry.next; latest; latest = entry.next) {
-          entry.next = null;
-          await deliver(latest).catch((error: unknown) => logger.error({ err: error, change: latest }, 'could not deliver a conversation change'));
-        }
-      })().finally(() => {
-        delivering.delete(id);
-        pending.delete(delivery);
-      });
-      pending.add(delivery);
-    },
-    publishChunk(ownerId, chunk) {
-      for (const listener of listeners.get(key(ownerId, chunk.conversationId)) ?? []) listener(chunk);
-    },
-    publishUpdated(ownerId, conversation) {
-      for (const listener of listeners.get(key(ownerId, conversation.id)) ?? []) {
-        listener({ type: 'conversation-updated', conversationId: conversation.id, conversation });
-      }
-    },
-    publishDeleted(ownerId, conversationId) {
-      const id = key(ownerId, conversationId);
-      const watching = listeners.get(id);
-      listeners.delete(id);
-      for (const listener of watching ?? []) listener({ type: 'conversation-deleted', conversationId });
-    },
+    publish: (change) => events.publish({ type: 'message-changed', change }),
+    publishChunk: (ownerId, chunk) => events.publish({ type: 'message-chunk', ownerId, chunk }),
+    publishUpdated: (ownerId, conversation) => events.publish({ type: 'conversation-updated', ownerId, conversation }),
+    publishDeleted: (ownerId, conversationId) => events.publish({ type: 'conversation-deleted', ownerId, conversationId }),
     async idle() {
+      await events.idle();
       while (pending.size > 0) await Promise.all(pending);
     },
     listenerCount: () => [...listeners.values()].reduce((total, set) => total + set.size, 0),

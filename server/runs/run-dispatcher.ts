@@ -67,6 +67,8 @@ export type RunDispatcherOptions = {
   sweepEveryMs?: number;
   /** Called once for every run that reaches a final status through its runner or the sweeper. */
   onRunFinished(finished: FinishedRun): Promise<void>;
+  /** Tells every server instance to stop these attempts (default: this instance only). */
+  stopEverywhere?(held: HeldRun[]): void;
 };
 
 /**
@@ -112,7 +114,8 @@ export function createRunDispatcher(options: RunDispatcherOptions): RunDispatche
     everyMs,
     decide: (lost) => decideLostAttempt(lost, { reconnectGraceMs, maxDurationMs }),
     async onEnded(finished, holder) {
-      stopHeld([holder]);
+      // Its runner may be connected to another instance.
+      (options.stopEverywhere ?? stopHeld)([holder]);
       await options.onRunFinished(finished);
     },
     onRequeued(runIds) {
