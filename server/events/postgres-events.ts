@@ -19,6 +19,8 @@ const MAX_PAYLOAD_BYTES = 7_900;
 const MAX_BACKLOG = 10_000;
 const RECONNECT_DELAYS_MS = { first: 100, max: 5_000 };
 
+type Entry = { n: number; payload: string; event: SkipperEvent };
+
 /** An event as it travels: which instance sent it, numbered, so the sender knows when it heard it back. */
 const EnvelopeSchema = z.strictObject({ from: z.uuid(), n: z.number().int().min(0), event: SkipperEventSchema });
 
@@ -37,7 +39,10 @@ export async function createPostgresEvents({ connectionString, logger, channel =
   let published = 0;
   let client: pg.Client | undefined;
   /** Events published while the connection was down, in order. */
-  const backlog: { n: number; payload: string; event: SkipperEvent }[] = [];
+  const backlog: Entry[] = [];
+  /** Events waiting for the query under way on the connection to finish. */
+  const outgoing: Entry[] = [];
+  let flushing = false;
   let closing = false;
 
   function heard(n: number) {
@@ -70,23 +75,42 @@ export async function createPostgresEvents({ connectionString, logger, channel =
   }
 
   /** Sends an event, or keeps it for when the connection is back. */
-  function send(entry: { n: number; payload: string; event: SkipperEvent }) {
+  function send(entry: Entry) {
     if (!client) {
       backlog.push(entry);
       // Too long an outage: the oldest go to this instance only, rather than memory without end.
       if (backlog.length > MAX_BACKLOG) deliverHere(backlog.shift()!);
       return;
     }
-    const sentOn = client;
-    sentOn.query('SELECT pg_notify($1, $2)', [channel, entry.payload]).catch((error: unknown) => {
-      logger.warn({ err: error, event: entry.event.type }, 'could not share an event yet');
-      backlog.push(entry);
-      // Usually the connection is going and its 'end' reconnects, which sends the backlog; if it
-      // stays, try again shortly.
-      setTimeout(() => {
-        if (client === sentOn) for (const kept of backlog.splice(0)) send(kept);
-      }, RECONNECT_DELAYS_MS.first).unref();
-    });
+    outgoing.push(entry);
+    if (!flushing) void flush(client);
+  }
+
+  /**
+   * Sends what is waiting, one query at a time on the connection (a client runs one query at a
+   * time), each query carrying every event that arrived meanwhile, in order.
+   */
+  async function flush(sentOn: pg.Client) {
+    flushing = true;
+    try {
+      while (outgoing.length > 0) {
+        const batch = outgoing.splice(0);
+        try {
+          await sentOn.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, batch.map((entry) => entry.payload)]);
+        } catch (error) {
+          logger.warn({ err: error, events: batch.length }, 'could not share events yet');
+          backlog.push(...batch, ...outgoing.splice(0));
+          // Usually the connection is going and its 'end' reconnects, which sends the backlog; if a
+          // connection is there (this one, or one made meanwhile), try again shortly.
+          setTimeout(() => {
+            if (client) for (const kept of backlog.splice(0)) send(kept);
+          }, RECONNECT_DELAYS_MS.first).unref();
+          return;
+        }
+      }
+    } finally {
+      flushing = false;
+    }
   }
 
   function deliverHere({ n, event }: { n: number; event: SkipperEvent }) {
