@@ -97,6 +97,10 @@ export const AttachmentListResponseSchema = z.strictObject({ attachments: z.arra
 /** `GET /api/sessions`: the owner's saved browser sessions, newest first. */
 export const SessionListResponseSchema = z.strictObject({ sessions: z.array(SessionViewSchema) });
 
+/** `POST /api/slack/link-codes`: a one-time code to send from Slack (`/link CODE`), usable until `expiresAt`. */
+export const SlackLinkCodeResponseSchema = z.strictObject({ code: z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), expiresAt: z.iso.datetime({ offset: true }) });
+export type SlackLinkCodeResponse = z.infer<typeof SlackLinkCodeResponseSchema>;
+
 export type ConversationListResponse = z.infer<typeof ConversationListResponseSchema>;
 export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;
 export type ConversationDetailResponse = z.infer<typeof ConversationDetailResponseSchema>;

@@ -12,7 +12,7 @@ export const TextPartSchema = z.strictObject({ type: z.literal('text'), text: z.
 export const ReasoningPartSchema = z.strictObject({ type: z.literal('reasoning'), text: z.string() });
 
 /** Tools the assistant may call; each call is kept in its message as a `tool-<name>` part. */
-export const ASSISTANT_TOOL_NAMES = ['propose_plan', 'run_plan', 'get_run', 'list_runs'] as const;
+export const ASSISTANT_TOOL_NAMES = ['propose_plan', 'run_plan', 'schedule_task', 'get_run', 'list_runs'] as const;
 export type AssistantToolName = (typeof ASSISTANT_TOOL_NAMES)[number];
 const toolPartType = z.enum(ASSISTANT_TOOL_NAMES.map((name) => `tool-${name}` as const));
 /** A finished tool call: what the model asked for and what it got back. */

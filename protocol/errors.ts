@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'conflict',
   'unrecognized-command',
   'too-many-runs',
+  /** The person has as many schedules as allowed (SCHEDULE_MAX_PER_USER). */
+  'too-many-schedules',
   'budget-exceeded',
   'model-unavailable',
   'internal',

@@ -167,6 +167,7 @@ export {
   AttachmentResponseSchema,
   MAX_ATTACHMENT_BYTES,
   SessionListResponseSchema,
+  SlackLinkCodeResponseSchema,
   MAX_PAGE_SIZE,
   MessagePageQuerySchema,
   MessagePageResponseSchema,
@@ -194,6 +195,7 @@ export type {
   PostMessageBody,
   RunDetailResponse,
   RunResponse,
+  SlackLinkCodeResponse,
   UpdateConversationBody,
 } from './api.ts';
 export { ConfigError, envBoolean, envInt, envVar, parseEnv } from './env-config.ts';

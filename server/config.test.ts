@@ -62,4 +62,25 @@ describe('server config', () => {
     expect(() => loadServerConfig({ ...BASE, SESSION_TTL_DAYS: '366' })).toThrow(/SESSION_TTL_DAYS/);
     expect(() => loadServerConfig({ ...BASE, SESSION_TTL_DAYS: '0' })).toThrow(/SESSION_TTL_DAYS/);
   });
+
+  it('has no Slack endpoint without a signing secret, and refuses one too short to be Slack\'s', () => {
+    expect(loadServerConfig(BASE).slackSigningSecret).toBeUndefined();
+    expect(loadServerConfig({ ...BASE, SLACK_SIGNING_SECRET: '' }).slackSigningSecret).toBeUndefined();
+    expect(loadServerConfig({ ...BASE, SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5' }).slackSigningSecret).toBe('8f742231b10e8888abcd99yyyzzz85a5');
+    expect(() => loadServerConfig({ ...BASE, SLACK_SIGNING_SECRET: 'short' })).toThrow(/SLACK_SIGNING_SECRET: is too short/);
+  });
+  it('keeps schedules a minute apart, 50 a person, checked every 5 seconds, unless told in words or milliseconds', () => {
+    expect(loadServerConfig(BASE)).toMatchObject({ scheduleMinIntervalMs: 60_000, scheduleMaxPerUser: 50, scheduleProcessEveryMs: 5_000 });
+    expect(loadServerConfig({ ...BASE, SCHEDULE_MIN_INTERVAL: '1 second', SCHEDULE_MAX_PER_USER: '3', SCHEDULE_PROCESS_EVERY: '500ms' })).toMatchObject({
+      scheduleMinIntervalMs: 1_000,
+      scheduleMaxPerUser: 3,
+      scheduleProcessEveryMs: 500,
+    });
+    expect(loadServerConfig({ ...BASE, SCHEDULE_MIN_INTERVAL: '15 minutes', SCHEDULE_PROCESS_EVERY: '2000' })).toMatchObject({ scheduleMinIntervalMs: 900_000, scheduleProcessEveryMs: 2_000 });
+    expect(loadServerConfig({ ...BASE, SCHEDULE_MIN_INTERVAL: '1.5 h' }).scheduleMinIntervalMs).toBe(5_400_000);
+    expect(() => loadServerConfig({ ...BASE, SCHEDULE_MIN_INTERVAL: 'often' })).toThrow(/SCHEDULE_MIN_INTERVAL: is not a duration/);
+    expect(() => loadServerConfig({ ...BASE, SCHEDULE_MIN_INTERVAL: '10 ms' })).toThrow(/SCHEDULE_MIN_INTERVAL: must be from 1 second to 1 day, not 10 ms/);
+    expect(() => loadServerConfig({ ...BASE, SCHEDULE_PROCESS_EVERY: '1 hour' })).toThrow(/SCHEDULE_PROCESS_EVERY: must be from 100 ms to 5 minutes/);
+    expect(() => loadServerConfig({ ...BASE, SCHEDULE_MAX_PER_USER: '0' })).toThrow(/SCHEDULE_MAX_PER_USER/);
+  });
 });

@@ -1,8 +1,40 @@
 import { z } from 'zod';
 import { envInt, envVar, MAX_SESSION_TTL_DAYS, parseEnv } from '../protocol/index.ts';
 import { PriceTableSchema, type ModelPrice } from './models/price-table.ts';
+import { describeDuration } from './schedules/schedule-spec.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Milliseconds in each unit a duration may be written in. */
+const DURATION_UNITS: Record<string, number> = {
+  ...Object.fromEntries(['', 'ms', 'millisecond', 'milliseconds'].map((unit) => [unit, 1])),
+  ...Object.fromEntries(['s', 'sec', 'secs', 'second', 'seconds'].map((unit) => [unit, 1_000])),
+  ...Object.fromEntries(['m', 'min', 'mins', 'minute', 'minutes'].map((unit) => [unit, 60_000])),
+  ...Object.fromEntries(['h', 'hr', 'hrs', 'hour', 'hours'].map((unit) => [unit, 3_600_000])),
+};
+
+/** A duration, as people write it ("1 minute", "30 seconds", "500 ms") or in milliseconds ("60000"), within bounds. */
+function envDuration(options: { default: string; min: number; max: number }) {
+  return envVar(
+    z
+      .string()
+      .default(options.default)
+      .transform((value, context) => {
+        const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+        const size = match ? DURATION_UNITS[match[2]!.toLowerCase()] : undefined;
+        if (!match || size === undefined) {
+          context.addIssue({ code: 'custom', message: 'is not a duration: write it like "1 minute", "30 seconds", "500 ms", or a number of milliseconds' });
+          return z.NEVER;
+        }
+        const ms = Math.round(Number(match[1]) * size);
+        if (ms < options.min || ms > options.max) {
+          context.addIssue({ code: 'custom', message: `must be from ${describeDuration(options.min)} to ${describeDuration(options.max)}, not ${describeDuration(ms)}` });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  );
+}
 
 const ServerEnvSchema = z.object({
   PORT: envInt({ default: 3000, min: 0, max: 65_535 }),
@@ -35,6 +67,10 @@ const ServerEnvSchema = z.object({
   SCREENSHOT_QUALITY: envInt({ default: 70, min: 1, max: 100 }),
   SESSION_SECRET: envVar(z.string().min(32, 'must be at least 32 characters (saved browser sessions are encrypted with a key derived from it)').optional()),
   SESSION_TTL_DAYS: envInt({ default: 30, min: 1, max: MAX_SESSION_TTL_DAYS }),
+  SCHEDULE_MIN_INTERVAL: envDuration({ default: '1 minute', min: 1_000, max: 86_400_000 }),
+  SCHEDULE_MAX_PER_USER: envInt({ default: 50, min: 1, max: 10_000 }),
+  SCHEDULE_PROCESS_EVERY: envDuration({ default: '5 seconds', min: 100, max: 300_000 }),
+  SLACK_SIGNING_SECRET: envVar(z.string().min(16, "is too short: copy the Signing Secret from your Slack app's Basic Information page").optional()),
   LOG_LEVEL: envVar(z.enum(LOG_LEVELS).default('warn')),
   OPENAI_API_KEY: envVar(z.string().min(1).optional()),
   LLM_BASE_URL: envVar(z.url({ protocol: /^https?$/ }).optional()),
@@ -144,6 +180,14 @@ export type ServerConfig = {
   sessionSecret?: string;
   /** How long a saved browser session is kept, in days. */
   sessionTtlDays: number;
+  /** Closest together two fires of one schedule may be. */
+  scheduleMinIntervalMs: number;
+  /** Schedules one person may have. */
+  scheduleMaxPerUser: number;
+  /** How often each instance looks for schedules due soon (Agenda's processEvery). */
+  scheduleProcessEveryMs: number;
+  /** Verifies Slack's slash commands (`POST /api/slack/commands`); without it there is no Slack endpoint. Never logged. */
+  slackSigningSecret?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /** The language model for free-form requests; absent when neither OPENAI_API_KEY nor LLM_BASE_URL is set. */
   llm?: LlmConfig;
@@ -171,6 +215,10 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     screenshotQuality: parsed.SCREENSHOT_QUALITY,
     ...(parsed.SESSION_SECRET && { sessionSecret: parsed.SESSION_SECRET }),
     sessionTtlDays: parsed.SESSION_TTL_DAYS,
+    scheduleMinIntervalMs: parsed.SCHEDULE_MIN_INTERVAL,
+    scheduleMaxPerUser: parsed.SCHEDULE_MAX_PER_USER,
+    scheduleProcessEveryMs: parsed.SCHEDULE_PROCESS_EVERY,
+    ...(parsed.SLACK_SIGNING_SECRET && { slackSigningSecret: parsed.SLACK_SIGNING_SECRET }),
     logLevel: parsed.LOG_LEVEL,
     ...((parsed.OPENAI_API_KEY || parsed.LLM_BASE_URL) && {
       llm: llmConfig(parsed),

@@ -5,6 +5,7 @@ import { createChatAgent } from './assistant/chat-agent.ts';
 import { createReplyStreams } from './assistant/reply-streams.ts';
 import { createPeriodicTask } from './background/periodic-task.ts';
 import { createChatService, type Assistant } from './chat/chat-service.ts';
+import { createBotCommandExecutor, type BotCommandExecutor } from './commands/execute-bot-command.ts';
 import { createPlanRepair } from './chat/plan-repair.ts';
 import { createPlanService, type PlanService } from './chat/plan-service.ts';
 import type { LlmConfig, ServerConfig } from './config.ts';
@@ -28,6 +29,12 @@ import { createRunnerGateway } from './runs/runner-gateway.ts';
 import { createRunnerTokenCheck } from './runs/runner-token.ts';
 import { createSessionCipher, SESSION_KEY_BYTES } from './sessions/session-cipher.ts';
 import { createSessionService } from './sessions/session-service.ts';
+import { createPromptPlanner } from './planner/plan-prompt.ts';
+import { createScheduleService, type ScheduleService } from './schedules/schedule-service.ts';
+import { createScheduleWebhooks } from './schedules/schedule-webhooks.ts';
+import { createWebhookSecretCipher } from './schedules/webhook-secret.ts';
+import { createSlack } from './slack/create-slack.ts';
+import { createSlackLinkCodes } from './slack/slack-link-codes.ts';
 import type { FinishedRun, HeldRun, Store } from './store/store.ts';
 
 export type SkipperServerOptions = {
@@ -48,7 +55,7 @@ export type SkipperServerOptions = {
     | 'httpHeadersTimeoutMs'
     | 'httpRequestTimeoutMs'
   > &
-    Partial<Pick<ServerConfig, 'sessionTtlDays'>>;
+    Partial<Pick<ServerConfig, 'sessionTtlDays' | 'slackSigningSecret' | 'scheduleMinIntervalMs' | 'scheduleMaxPerUser' | 'scheduleProcessEveryMs'>>;
   store: Store;
   /**
    * The key saved browser sessions are encrypted with (see sessions/session-key.ts). Default: a
@@ -69,6 +76,18 @@ export type SkipperServerOptions = {
    * LISTEN/NOTIFY, so every instance on the database hears it. Owned by the caller.
    */
   events: EventPort;
+  /** Schedules' webhooks: waits before each retry (default 1 s, 5 s, 30 s). Tests shorten them. */
+  scheduleWebhookRetryDelaysMs?: number[];
+  /** Slack's slash commands, when `config.slackSigningSecret` is set. */
+  slack?: {
+    /**
+     * Origins Slack's response_urls may have; skipper POSTs run results to nothing else. Default:
+     * https://hooks.slack.com only. Tests add a local server standing in for Slack.
+     */
+    responseOrigins?: readonly string[];
+    /** The clock signatures are checked against. Default Date.now. */
+    now?: () => number;
+  };
 };
 
 export type SkipperServer = {
@@ -91,6 +110,10 @@ export type SkipperServer = {
 const MAINTENANCE_EVERY_MS = 10_000;
 /** How long a streaming reply stays `streaming` unless its writer renews it. */
 const STREAM_LEASE_MS = 15_000;
+/** Schedules' limits and clock when the config does not say (SCHEDULE_MIN_INTERVAL, SCHEDULE_MAX_PER_USER, SCHEDULE_PROCESS_EVERY). */
+const DEFAULT_SCHEDULE_MIN_INTERVAL_MS = 60_000;
+const DEFAULT_SCHEDULE_MAX_PER_USER = 50;
+const DEFAULT_SCHEDULE_PROCESS_EVERY_MS = 5_000;
 /** Days a saved browser session is kept when the config does not say (SESSION_TTL_DAYS). */
 const DEFAULT_SESSION_TTL_DAYS = 30;
 
@@ -110,6 +133,8 @@ async function createAssistant(input: {
   hub: ConversationHub;
   plans: PlanService;
   logger: Logger;
+  /** The schedule service, made after the assistant (it plans prompts with the assistant's planner). */
+  schedules: () => ScheduleService | undefined;
 }): Promise<Assistant> {
   const { llm, metering: { models, meter }, store, hub, plans, logger } = input;
   const [chatPrompt, plannerPrompt, repairPrompt] = await Promise.all([loadPrompt('chat'), loadPrompt('planner'), loadPrompt('repair')]);
@@ -125,6 +150,7 @@ async function createAssistant(input: {
     hub,
     plans,
     planner,
+    schedules: input.schedules,
   });
   const repair = createPlanRepair({
     store,
@@ -155,9 +181,11 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
       meter: metering.meter,
       extractRulePrompt: await loadPrompt('extract-rule'),
     });
+  // Saved sessions and schedules' webhook secrets are encrypted with keys from this one.
+  const sessionKey = options.sessionKey ?? randomBytes(SESSION_KEY_BYTES);
   const sessions = createSessionService({
     store,
-    cipher: createSessionCipher({ key: options.sessionKey ?? randomBytes(SESSION_KEY_BYTES) }),
+    cipher: createSessionCipher({ key: sessionKey }),
     ttlDays: config.sessionTtlDays ?? DEFAULT_SESSION_TTL_DAYS,
   });
   const attachments = createAttachmentService({ store });
@@ -189,11 +217,13 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
   const runLimits = { maxAttempts: config.runMaxAttempts, maxQueued: config.runMaxQueuedPerUser };
   const plans = createPlanService({ store, hub, runLimits, onRunQueued: runsQueued });
   const replies = createReplyStreams({ store, hub, logger, leaseMs: STREAM_LEASE_MS });
-  const assistant = options.llm && metering && (await createAssistant({ llm: options.llm, metering, store, hub, plans, logger }));
+  const assistant = options.llm && metering && (await createAssistant({ llm: options.llm, metering, store, hub, plans, logger, schedules: () => schedules }));
   // PUBLIC_URL, or the loopback address once the server listens.
   let publicUrl = config.publicUrl?.replace(/\/$/, '') ?? '';
+  const planPrompt = createPromptPlanner({ store, ...(assistant && { assistant }), logger, publicUrl: () => publicUrl });
   const chat = createChatService({
     publicUrl: () => publicUrl,
+    planPrompt,
     store,
     hub,
     logger,
@@ -203,8 +233,55 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     runLimits,
     onRunQueued: runsQueued,
     stopRuns,
+    // Bound late: the commands run tasks through this chat service.
+    botCommands: { execute: (caller, command) => commands.execute(caller, command) },
   });
   const runs = createRunService({ store, publish: hub.publish, onRunFinished, stopRuns });
+  const webhookCipher = createWebhookSecretCipher({ key: sessionKey });
+  const schedules = createScheduleService({
+    store,
+    hub,
+    events,
+    plans,
+    planPrompt,
+    ...(assistant && { meter: assistant.meter }),
+    cipher: webhookCipher,
+    webhooks: createScheduleWebhooks({
+      store,
+      events,
+      cipher: webhookCipher,
+      logger,
+      publicUrl: () => publicUrl,
+      ...(options.scheduleWebhookRetryDelaysMs && { retryDelaysMs: options.scheduleWebhookRetryDelaysMs }),
+    }),
+    limits: { minIntervalMs: config.scheduleMinIntervalMs ?? DEFAULT_SCHEDULE_MIN_INTERVAL_MS, maxPerOwner: config.scheduleMaxPerUser ?? DEFAULT_SCHEDULE_MAX_PER_USER },
+    processEveryMs: config.scheduleProcessEveryMs ?? DEFAULT_SCHEDULE_PROCESS_EVERY_MS,
+    logger,
+  });
+  // Bot commands (`/run`, `/status`…), typed into the chat or sent from Slack when SLACK_SIGNING_SECRET is set.
+  const slackLinkCodes = config.slackSigningSecret ? createSlackLinkCodes({ store }) : undefined;
+  const commands: BotCommandExecutor = createBotCommandExecutor({
+    store,
+    chat,
+    runs,
+    schedules,
+    ...(slackLinkCodes && { linkCodes: slackLinkCodes }),
+    publicUrl: () => publicUrl,
+    logger,
+  });
+  const slack =
+    config.slackSigningSecret && slackLinkCodes
+      ? createSlack({
+          signingSecret: config.slackSigningSecret,
+          linkCodes: slackLinkCodes,
+          executor: commands,
+          store,
+          events,
+          logger,
+          publicUrl: () => publicUrl,
+          ...options.slack,
+        })
+      : undefined;
   const maintenance = createPeriodicTask({
     name: 'posting closing messages, failing abandoned replies and deleting expired sessions',
     everyMs: MAINTENANCE_EVERY_MS,
@@ -234,6 +311,10 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
     logger,
     ownerId: localUser.id,
     uiDir: uiDir ?? new URL('../chat-ui/dist', import.meta.url).pathname,
+    schedules,
+    // No accounts yet: the single local user is the admin.
+    jobsDashboard: { agenda: schedules.agenda, isAdmin: (ownerId: string) => ownerId === localUser.id },
+    ...(slack && { slack }),
   });
   // A client gets this long to send its headers and its whole request, so a slow or stalled
   // upload cannot hold a connection for minutes. Checked every second, not Node's 30 s default.
@@ -280,16 +361,21 @@ export async function createSkipperServer(options: SkipperServerOptions): Promis
           publicUrl ||= `http://localhost:${bound}`;
           dispatcher.start();
           maintenance.start();
-          resolve(bound);
+          slack?.start();
+          // Schedules start firing once the server answers (a fire's run may be for a runner on it).
+          schedules.start().then(() => resolve(bound), reject);
         });
       });
     },
     async close() {
+      // First, so no schedule starts a run while the rest shuts down.
+      await schedules.stop();
       await runnerGateway.close();
       await replies.close();
       await uiGateway.close();
       await dispatcher.stop();
       await maintenance.stop();
+      await slack?.stop();
       await events.idle();
       await hub.idle();
       httpServer.closeAllConnections();

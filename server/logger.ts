@@ -20,6 +20,13 @@ const SECRET_PATHS = [
   '*.apiKey',
   'sessionSecret',
   '*.sessionSecret',
+  'slackSigningSecret',
+  '*.slackSigningSecret',
+  'signingSecret',
+  '*.signingSecret',
+  // A Slack response_url lets anyone who has it post into the conversation.
+  'responseUrl',
+  '*.responseUrl',
   // Browser states (saved sessions) hold cookies and tokens.
   'storageState',
   '*.storageState',

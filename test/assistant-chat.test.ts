@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessagesResponseSchema, type ChatMessage, type Step } from '../protocol/index.ts';
+import { MessagesResponseSchema, type ChatMessage, type ScheduleView, type Step } from '../protocol/index.ts';
 import { loadPrompt } from '../server/prompts/load-prompt.ts';
 import { scriptAssistant, toolsOffered } from './harness/assistant-script.ts';
 import { startFakeOpenAiServer, textAnswer, toolCall, type FakeOpenAiServer } from './harness/fake-openai-server.ts';
@@ -80,7 +80,7 @@ describe('the assistant', () => {
     expect(request.body.stream).toBe(true);
     expect(request.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('You are skipper') });
     expect(request.body.messages.at(-1)).toEqual({ role: 'user', content: 'what is on the demo site?' });
-    expect(toolsOffered(request)).toEqual(['get_run', 'list_runs', 'propose_plan', 'run_plan']);
+    expect(toolsOffered(request)).toEqual(['get_run', 'list_runs', 'propose_plan', 'run_plan', 'schedule_task']);
   });
 
   it('asks a clarifying question, then plans once it has the answer', async () => {
@@ -158,6 +158,26 @@ describe('the assistant', () => {
     const discarded = await server.api(`/api/plans/${edited.body.plan.id}/discard`, { method: 'POST' });
     expect(discarded.body.plan.status).toBe('discarded');
     expect((await server.api(`/api/plans/${edited.body.plan.id}/approve`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('saves a task on a schedule when asked, planned once, its runs posted in this conversation', async () => {
+    const { conversationId, clients } = await conversationWatchedBy(1);
+    const task = `go to ${server.baseUrl}/demo/dashboard, then read the text of "Errors today"`;
+    const plannerRequestsBefore = script.plannerRequests().length;
+    script.chat(toolCall('schedule_task', { task, when: 'every weekday at 9:00', name: 'Morning errors' }));
+    script.chat(textAnswer('Done: it runs every weekday at 9:00.'));
+    const [, reply] = await post(conversationId, 'check the demo dashboard errors every weekday at 9');
+    const answered = await clients[0]!.waitForMessage(finished(reply!.id));
+    expect(textOf(answered)).toBe('Done: it runs every weekday at 9:00.');
+    const call = answered.parts.find((part) => part.type === 'tool-schedule_task');
+    expect(call).toMatchObject({ state: 'output-available', output: { name: 'Morning errors', when: 'every weekday at 9:00', status: 'active' } });
+
+    const listed = (await server.api('/api/schedules')).body.schedules as ScheduleView[];
+    const schedule = listed.find((candidate) => candidate.name === 'Morning errors')!;
+    expect(schedule).toMatchObject({ conversationId, prompt: task, spec: { kind: 'cron', cron: '0 9 * * 1-5' } });
+    expect(Date.parse(schedule.nextRunAt!)).toBeGreaterThan(Date.now());
+    // The task was read by the command grammar: the planner was not asked.
+    expect(script.plannerRequests()).toHaveLength(plannerRequestsBefore);
   });
 
   it('runs proposed plans at once when the conversation runs plans without asking', async () => {

@@ -160,6 +160,14 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/attachments/:attachmentId', wellFormed: 'not-found' },
   { method: 'DELETE', path: '/api/attachments/:attachmentId', wellFormed: 'not-found' },
   { method: 'GET', path: '/api/sessions', wellFormed: 200 },
+  { method: 'GET', path: '/api/schedules', wellFormed: 200 },
+  { method: 'POST', path: '/api/schedules', wellFormed: 'not-found', body: `{"when":"every hour","planId":"${randomUUID()}"}` },
+  { method: 'GET', path: '/api/schedules/:scheduleId', wellFormed: 'not-found' },
+  { method: 'PATCH', path: '/api/schedules/:scheduleId', wellFormed: 'not-found', body: '{"name":"renamed"}' },
+  { method: 'DELETE', path: '/api/schedules/:scheduleId', wellFormed: 'not-found' },
+  { method: 'POST', path: '/api/schedules/:scheduleId/pause', wellFormed: 'not-found' },
+  { method: 'POST', path: '/api/schedules/:scheduleId/resume', wellFormed: 'not-found' },
+  { method: 'POST', path: '/api/schedules/:scheduleId/run', wellFormed: 'not-found' },
 ];
 const ID_ROUTES = ROUTES.filter((route) => route.path.includes(':'));
 
@@ -178,6 +186,20 @@ const NOT_PROBED: Record<string, string> = {
   'GET /{*path}': 'the chat UI page, the same for every path; it reads nothing from the request',
   'DELETE /api/sessions/:name': 'its parameter is a session name, not an id; test/saved-sessions.test.ts sends it bad names',
   'GET /api/runner/attachments/:attachmentId': 'answers 401 before anything else without the runner token; test/attachments.test.ts probes it',
+  'POST /api/slack/commands': '404 without SLACK_SIGNING_SECRET, 401 unless signed by Slack; test/slack-commands.test.ts sends forged, stale, changed and replayed requests',
+  'POST /api/slack/link-codes': '404 without SLACK_SIGNING_SECRET; reads no body; test/slack-commands.test.ts',
+  'GET /admin/jobs': 'Agendash, Agenda\'s own dashboard: refused unless the local admin asks from this machine; test/schedules.test.ts',
+  'GET /admin/jobs/api': 'Agendash',
+  'GET /admin/jobs/api/events': 'Agendash',
+  'GET /admin/jobs/api/logs': 'Agendash',
+  'GET /admin/jobs/api/stats': 'Agendash',
+  'POST /admin/jobs/api/jobs/create': 'Agendash',
+  'POST /admin/jobs/api/jobs/delete': 'Agendash',
+  'POST /admin/jobs/api/jobs/pause': 'Agendash',
+  'POST /admin/jobs/api/jobs/requeue': 'Agendash',
+  'POST /admin/jobs/api/jobs/resume': 'Agendash',
+  'POST /admin/jobs/api/jobs/retry': 'Agendash',
+  'USE /admin/jobs': 'Agendash',
 };
 
 function routeKey({ method, path }: { method: string; path: string }): string {

@@ -12,7 +12,11 @@ import {
   MessagesResponseSchema,
   PlanResponseSchema,
   RunResponseSchema,
+  ScheduleDetailResponseSchema,
+  ScheduleListResponseSchema,
+  ScheduleResponseSchema,
   SessionListResponseSchema,
+  SlackLinkCodeResponseSchema,
 } from '../../protocol/index.ts';
 import type {
   AttachmentView,
@@ -26,8 +30,13 @@ import type {
   PlanView,
   PostMessageBody,
   RunView,
+  CreateScheduleBody,
+  ScheduleRun,
+  ScheduleView,
   SessionView,
+  SlackLinkCodeResponse,
   UpdateConversationBody,
+  UpdateScheduleBody,
 } from '../../protocol/index.ts';
 import { ApiError } from './api-error.ts';
 
@@ -216,6 +225,55 @@ export function createApiClient({
 
     async deleteSession(name: string, options: RequestOptions = {}): Promise<void> {
       await request(`/api/sessions/${encodeURIComponent(name)}`, NoContentSchema, { ...options, method: 'DELETE' });
+    },
+
+    /** A one-time code that links a Slack account when sent from it as `/link CODE`. */
+    createSlackLinkCode(options: RequestOptions = {}): Promise<SlackLinkCodeResponse> {
+      return request('/api/slack/link-codes', SlackLinkCodeResponseSchema, { ...options, method: 'POST' });
+    },
+
+    /** Saved tasks that run on a schedule. */
+    async listSchedules(options: RequestOptions = {}): Promise<ScheduleView[]> {
+      const data = await request('/api/schedules', ScheduleListResponseSchema, options);
+      return data.schedules;
+    },
+
+    /** The schedule and its newest runs, newest first. */
+    getSchedule(scheduleId: string, options: RequestOptions = {}): Promise<{ schedule: ScheduleView; runs: ScheduleRun[] }> {
+      return request(`/api/schedules/${encodeURIComponent(scheduleId)}`, ScheduleDetailResponseSchema, options);
+    },
+
+    /** Refused (`invalid-request`) for a `when` the server cannot read, an unknown zone, too frequent, and when there are too many. */
+    async createSchedule(body: CreateScheduleBody, options: RequestOptions = {}): Promise<ScheduleView> {
+      // Planning a prompt into the plan each fire runs takes as long as posting a message.
+      const data = await request('/api/schedules', ScheduleResponseSchema, { ...options, method: 'POST', body, timeout: postMessageTimeoutMs });
+      return data.schedule;
+    },
+
+    async updateSchedule(scheduleId: string, body: UpdateScheduleBody, options: RequestOptions = {}): Promise<ScheduleView> {
+      const data = await request(`/api/schedules/${encodeURIComponent(scheduleId)}`, ScheduleResponseSchema, { ...options, method: 'PATCH', body });
+      return data.schedule;
+    },
+
+    /** Stops it running at its times until it is resumed; answers with the schedule as it now is. */
+    async pauseSchedule(scheduleId: string, options: RequestOptions = {}): Promise<ScheduleView> {
+      const data = await request(`/api/schedules/${encodeURIComponent(scheduleId)}/pause`, ScheduleResponseSchema, { ...options, method: 'POST' });
+      return data.schedule;
+    },
+
+    /** Runs it at its times again, the next one from now. */
+    async resumeSchedule(scheduleId: string, options: RequestOptions = {}): Promise<ScheduleView> {
+      const data = await request(`/api/schedules/${encodeURIComponent(scheduleId)}/resume`, ScheduleResponseSchema, { ...options, method: 'POST' });
+      return data.schedule;
+    },
+
+    /** Runs it now, outside its times; the run then shows in its history (read it again) as `manual`. */
+    async runScheduleNow(scheduleId: string, options: RequestOptions = {}): Promise<void> {
+      await request(`/api/schedules/${encodeURIComponent(scheduleId)}/run`, z.unknown(), { ...options, method: 'POST' });
+    },
+
+    async deleteSchedule(scheduleId: string, options: RequestOptions = {}): Promise<void> {
+      await request(`/api/schedules/${encodeURIComponent(scheduleId)}`, NoContentSchema, { ...options, method: 'DELETE' });
     },
   };
 }

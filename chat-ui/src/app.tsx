@@ -11,6 +11,9 @@ import { ConversationList } from './components/conversation-list.tsx';
 import { DeleteConversation } from './components/delete-conversation.tsx';
 import { EmptyState } from './components/empty-state.tsx';
 import { SavedSessions } from './components/saved-sessions.tsx';
+import { SlackLink } from './components/slack-link.tsx';
+import { SchedulesLink } from './components/schedules-link.tsx';
+import { SchedulesPageLoader } from './components/schedules-page-loader.tsx';
 import { Thread } from './components/thread.tsx';
 import { useAttachments } from './use-attachments.ts';
 import { useConversation } from './use-conversation.ts';
@@ -20,6 +23,7 @@ import { useLiveSocket } from './use-live-socket.ts';
 import { usePlanActions } from './use-plan-actions.ts';
 import { useReplyStreams } from './use-reply-streams.ts';
 import { navigate, useRoute } from './use-route.ts';
+import { useScheduleRoute } from './schedule-route.ts';
 import { useSavedSessions } from './use-saved-sessions.ts';
 import { useSendMessage } from './use-send-message.ts';
 import { useStopReply } from './use-stop-reply.ts';
@@ -30,6 +34,8 @@ const NO_ATTACHMENTS: readonly AttachmentView[] = [];
 export function App() {
   const [api] = useState(() => createApiClient());
   const { conversationId } = useRoute();
+  // `/schedules` shows the Schedules page in place of a conversation.
+  const scheduleRoute = useScheduleRoute();
   const { socket, connection } = useLiveSocket();
   const list = useConversations(api, socket);
   const conversation = useConversation({ conversationId, socket, api });
@@ -94,9 +100,11 @@ export function App() {
 
   const listed = list.conversations?.find((item: Conversation) => item.id === conversationId);
   const title = conversationId === null ? 'New chat' : (listed?.title || conversation.title || 'New chat');
+  const heading = scheduleRoute ? 'Schedules' : title;
+  const onSchedulesPage = scheduleRoute !== null;
   useEffect(() => {
-    document.title = conversationId === null ? 'skipper' : `${title} · skipper`;
-  }, [conversationId, title]);
+    document.title = onSchedulesPage ? 'Schedules · skipper' : conversationId === null ? 'skipper' : `${title} · skipper`;
+  }, [conversationId, title, onSchedulesPage]);
 
   useEffect(() => {
     if (!sidebarOpen) return;
@@ -126,6 +134,7 @@ export function App() {
           <span className="brand-mark" aria-hidden="true" />
           skipper
         </p>
+        <SchedulesLink current={onSchedulesPage} onNavigate={() => setSidebarOpen(false)} />
         <ConversationList
           conversations={list.conversations}
           error={list.error}
@@ -136,6 +145,7 @@ export function App() {
           more={list.more}
         />
         <SavedSessions state={savedSessions} />
+        <SlackLink api={api} />
       </aside>
       {sidebarOpen && <button type="button" className="sidebar-backdrop" aria-label="Close conversations" onClick={closeSidebar} />}
 
@@ -151,7 +161,7 @@ export function App() {
           >
             <span aria-hidden="true">☰</span> Chats
           </button>
-          <h1 className="main-title">{title}</h1>
+          <h1 className="main-title">{heading}</h1>
           {conversationId !== null && conversation.autoRun !== null && <AutoRunSwitch on={conversation.autoRun} onChange={setAutoRun} />}
           <ConnectionStatus state={connection} />
           {conversationId !== null && conversation.status === 'ready' && (
@@ -159,7 +169,9 @@ export function App() {
           )}
         </header>
 
-        {conversationId === null ? (
+        {scheduleRoute ? (
+          <SchedulesPageLoader api={api} openId={scheduleRoute.scheduleId} />
+        ) : conversationId === null ? (
           <EmptyState examples={commandExamples(window.location.origin)} onPick={pickExample} />
         ) : (
           // The plan editor's upload steps choose among the conversation's attached files.
@@ -180,6 +192,8 @@ export function App() {
           </AttachmentsContext>
         )}
 
+        {/* The Schedules page has no message box. */}
+        {!scheduleRoute && (
         <Composer
           value={drafts.get(draftKey)}
           onChange={(text) => {
@@ -196,6 +210,7 @@ export function App() {
           inputRef={composerRef}
           attachments={conversationId !== null && conversation.status !== 'not-found' && <AttachmentBar attachments={attachments} />}
         />
+        )}
       </main>
     </div>
   );

@@ -8,6 +8,7 @@ import type { ConversationHub } from '../live/conversation-hub.ts';
 import type { UsageMeter } from '../models/usage-meter.ts';
 import type { ModelPlanner } from '../planner/model-planner.ts';
 import { describeBrowserOptions, describePlanningResources, type PlanningResources } from '../planner/planning-resources.ts';
+import type { ScheduleService } from '../schedules/schedule-service.ts';
 import type { Store } from '../store/store.ts';
 import { renderRun, toModelMessages } from './model-history.ts';
 import { redact, secretValueOf, secretValuesIn } from './secret-values.ts';
@@ -34,6 +35,8 @@ export type ToolDependencies = {
   planner: ModelPlanner;
   meter: UsageMeter;
   historyTokens: number;
+  /** Saved tasks on schedules; read when a tool runs, since the schedule service is made after the assistant. */
+  schedules?: () => ScheduleService | undefined;
 };
 
 /** Runs listed by `list_runs` at most. */
@@ -117,6 +120,28 @@ export function createAssistantTools(context: ToolContext, dependencies: ToolDep
         }
         const { run } = await plans.run(ownerId, planId);
         return { runId: run.id, status: run.status };
+      },
+    }),
+
+    schedule_task: tool({
+      description:
+        'Save a task to run on a schedule, when the person asks for that ("every weekday morning", "every Monday at 8am"). ' +
+        'The task is planned once now; each run replays that plan and is posted in this conversation. ' +
+        'Describe the task completely, as for propose_plan.',
+      inputSchema: z.object({
+        task: z.string().min(1).max(4_000).describe('The whole task, with every detail the conversation gives.'),
+        when: z
+          .string()
+          .min(1)
+          .max(200)
+          .describe('When, in the person\'s words or as cron: "every weekday at 9:00", "every 15 minutes", "every Monday at 8am Europe/Berlin", "0 9 * * 1-5", "once at 2026-12-01 09:00".'),
+        name: z.string().min(1).max(200).optional().describe('A short name for the schedule.'),
+      }),
+      async execute({ task, when, name }) {
+        const schedules = dependencies.schedules?.();
+        if (!schedules) return { error: 'Schedules are not available on this skipper.' };
+        const schedule = await schedules.create(ownerId, { when, prompt: task, conversationId, ...(name && { name }) });
+        return { scheduleId: schedule.id, name: schedule.name, when: schedule.when, status: schedule.status, nextRunAt: schedule.nextRunAt };
       },
     }),
 

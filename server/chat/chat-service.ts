@@ -1,12 +1,15 @@
-import type { BrowserOptions, ChatMessage, Conversation, CreateRunBody, PostMessageBody, RunView, Step, UpdateConversationBody } from '../../protocol/index.ts';
+import type { BrowserOptions, ChatMessage, Conversation, CreateRunBody, PlanView, PostMessageBody, RunView, Step, UpdateConversationBody } from '../../protocol/index.ts';
 import type { ChatAgent } from '../assistant/chat-agent.ts';
 import { toModelMessages } from '../assistant/model-history.ts';
 import type { ReplyStreams } from '../assistant/reply-streams.ts';
+import { parseBotCommand } from '../commands/bot-commands.ts';
+import type { BotCommandExecutor } from '../commands/execute-bot-command.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
 import { assertAttachedFiles } from '../files/plan-attachments.ts';
 import type { ConversationHub } from '../live/conversation-hub.ts';
 import type { Logger } from '../logger.ts';
 import { commandHelp, parseCommands } from '../planner/command-grammar.ts';
+import { commandPlan, type PromptPlanner } from '../planner/plan-prompt.ts';
 import type { UsageMeter } from '../models/usage-meter.ts';
 import type { CallUsage, ModelPlanner } from '../planner/model-planner.ts';
 import { describePlanningResources, loadPlanningResources } from '../planner/planning-resources.ts';
@@ -25,6 +28,12 @@ export type ChatService = {
   postMessage(ownerId: string, conversationId: string, body: PostMessageBody): Promise<ChatMessage[]>;
   /** Queues a run from steps or a prompt, in the given conversation or a new one. */
   createRun(ownerId: string, body: CreateRunBody): Promise<{ run: RunView; conversationId: string }>;
+  /**
+   * A task sent as a bot command (`/run`, `/plan`), planned like a prompt to `createRun`: as the
+   * reply to `replyTo` (the command, typed into that conversation) or in a new conversation that
+   * starts with the task. Queues a run of the plan or, with `propose`, leaves it proposed.
+   */
+  startTask(ownerId: string, input: { task: string; conversationId?: string; replyTo?: string; propose?: boolean }): Promise<StartedTask>;
   /** Stops a reply being written; what was written so far is kept. Returns the message as it is. */
   stopReply(ownerId: string, messageId: string): Promise<ChatMessage>;
   /** Posts the closing message of a run that ended (once: a second call changes nothing). */
@@ -36,6 +45,8 @@ export type ChatService = {
   /** Deletes a conversation with everything in it, stopping its runs. */
   deleteConversation(ownerId: string, conversationId: string): Promise<void>;
 };
+
+export type StartedTask = { conversationId: string; message: ChatMessage; plan: PlanView; run?: RunView };
 
 /** The assistant, when a model is configured. */
 export type Assistant = {
@@ -67,18 +78,14 @@ export type ChatServiceOptions = {
   stopRuns(held: HeldRun[]): void;
   /** Where people reach this skipper: help replies point their examples at its demo site. */
   publicUrl(): string;
+  /** Slash commands typed into the chat (`/run …`, `/status`); without it, they are read like any other text. */
+  botCommands?: BotCommandExecutor;
+  /** Turns a prompt sent to POST /api/runs into a plan (server/planner/plan-prompt.ts). */
+  planPrompt: PromptPlanner;
 };
 
 /** Messages the assistant reads before answering (it then trims them to its token budget). */
 const HISTORY_MESSAGES = 100;
-
-/**
- * The plan of a command. The grammar's result carries the browser options a command sets as
- * `browser` (once it reads any), passed through as they are.
- */
-function commandPlan(parsed: { steps: Step[]; browser?: BrowserOptions }): NewPlan {
-  return { source: 'grammar', steps: parsed.steps, ...(parsed.browser && { browser: parsed.browser }) };
-}
 
 export function createChatService(options: ChatServiceOptions): ChatService {
   const { store, hub, logger, assistant, replies, runLimits, onRunQueued } = options;
@@ -198,6 +205,17 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         const earlier = await store.messages.replyTo(ownerId, user.message.id);
         if (earlier && !(assistant && earlier.metadata.status === 'failed')) return [user.message, earlier];
       }
+      // A known slash command goes to the bot commands; other text (even `/demo/login`) is read as before.
+      const slash = options.botCommands && parseBotCommand(body.text);
+      if (slash && (slash.ok || slash.name)) {
+        const outcome = slash.ok
+          ? await options.botCommands!.execute({ via: 'chat', ownerId, conversationId, replyTo: user.message.id }, slash.command)
+          : { text: slash.problem };
+        if (outcome.message) return [user.message, outcome.message];
+        const result = await append(ownerId, conversationId, { replyTo: user.message.id, parts: textParts(outcome.text) });
+        if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
+        return [user.message, result.message];
+      }
       const parsed = parseCommands(body.text);
       if (parsed.ok) {
         const plan = commandPlan(parsed);
@@ -220,36 +238,12 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     },
 
     async createRun(ownerId, body) {
-      const { conversationId: existing } = body;
-      if (existing && !(await store.conversations.get(ownerId, existing))) throw SkipperError.notFound('conversation');
-      // Plan before writing anything, so a request that cannot run leaves no trace.
-      const { plan, call } =
-        'prompt' in body
-          ? await planPrompt(ownerId, existing, body.prompt)
-          : { plan: { source: 'api' as const, steps: body.steps, ...(body.browser && { browser: body.browser }) } };
-      // Upload steps may set only files attached to the conversation (a new one has none).
-      try {
-        await assertAttachedFiles(store, ownerId, existing, plan.steps);
-      } catch (error) {
-        if (call) await assistant!.meter.record({ ownerId, ...(existing && { conversationId: existing }), purpose: 'plan', ...call });
-        throw error;
-      }
-      // A prompt names its conversation through the first message; bare steps need a title.
-      const title = 'prompt' in body ? undefined : 'Run from the API';
-      const conversationId = existing ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
-      const user = 'prompt' in body ? await appendUser(ownerId, conversationId, { text: body.prompt }) : undefined;
-      const count = plan.steps.length;
-      const result = await append(ownerId, conversationId, {
-        parts: textParts(`Running ${count} ${count === 1 ? 'step' : 'steps'}${'prompt' in body ? '' : ' sent through the API'}.`),
-        plan,
-        run: runLimits,
-        ...(user && { replyTo: user.message.id }),
-      });
-      if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
-      if (result.status !== 'appended' || !result.runId) throw new Error('the run was not queued');
-      const created = (await store.runs.get(ownerId, result.runId))!;
-      if (call) await assistant!.meter.record({ ownerId, conversationId, planId: created.plan.id, purpose: 'plan', ...call });
-      return { run: created.run, conversationId };
+      const started = await startRun(ownerId, body, {});
+      return { run: started.run!, conversationId: started.conversationId };
+    },
+
+    startTask(ownerId, { task, conversationId, replyTo, propose }) {
+      return startRun(ownerId, { prompt: task, ...(conversationId && { conversationId }) }, { ...(replyTo && { replyTo }), propose: propose ?? false });
     },
 
     async stopReply(ownerId, messageId) {
@@ -342,40 +336,42 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       .finally(() => repairing.delete(runId));
   }
 
-  /** A prompt for `POST /api/runs`: a command, or (with a model) a plan from the planner and what planning used. */
-  async function planPrompt(
-    ownerId: string,
-    conversationId: string | undefined,
-    prompt: string,
-  ): Promise<{ plan: NewPlan; call?: CallUsage }> {
-    const parsed = parseCommands(prompt);
-    if (parsed.ok) return { plan: commandPlan(parsed) };
-    if (!assistant) throw new SkipperError('unrecognized-command', commandHelp({ problem: parsed.error.message, baseUrl: options.publicUrl() }));
-    await assistant.meter.assertWithinBudget({ ownerId });
-    const history = conversationId ? ((await store.messages.page(ownerId, conversationId, { limit: HISTORY_MESSAGES }))?.messages ?? []) : [];
-    const resources = await loadPlanningResources(store, ownerId, conversationId);
+  /** Plans a prompt (or takes steps) and stores the plan with a run of it, or only proposed; see `startTask`. */
+  async function startRun(ownerId: string, body: CreateRunBody, how: { replyTo?: string; propose?: boolean }): Promise<StartedTask> {
+    const { conversationId: existing } = body;
+    if (existing && !(await store.conversations.get(ownerId, existing))) throw SkipperError.notFound('conversation');
+    // Plan before writing anything, so a request that cannot run leaves no trace.
+    const { plan, call } =
+      'prompt' in body
+        ? await options.planPrompt({ ownerId, conversationId: existing, prompt: body.prompt, nothingDone: 'nothing was run' })
+        : { plan: { source: 'api' as const, steps: body.steps, ...(body.browser && { browser: body.browser }) } };
+    // Upload steps may set only files attached to the conversation (a new one has none).
     try {
-      const result = await assistant.planner.plan({
-        messages: [...toModelMessages(history, { tokenBudget: assistant.historyTokens }), { role: 'user', content: prompt }],
-        context: describePlanningResources(resources),
-      });
-      if (result.kind === 'reply') {
-        await assistant.meter.record({ ownerId, ...(conversationId && { conversationId }), purpose: 'plan', ...result.call });
-        throw new SkipperError('unrecognized-command', result.reply);
-      }
-      const plan: NewPlan = {
-        source: 'model',
-        steps: result.steps,
-        ...(result.browser && { browser: result.browser }),
-        model: result.model,
-        prompt: result.prompt,
-      };
-      return { plan, call: result.call };
+      await assertAttachedFiles(store, ownerId, existing, plan.steps);
     } catch (error) {
-      if (SkipperError.isInstance(error)) throw error;
-      logger.warn({ err: error }, 'the language model could not plan a prompt');
-      throw new SkipperError('model-unavailable', 'The language model could not plan this prompt; nothing was run. Try again, or write it as commands.');
+      if (call) await assistant!.meter.record({ ownerId, ...(existing && { conversationId: existing }), purpose: 'plan', ...call });
+      throw error;
     }
+    // A prompt names its conversation through the first message; bare steps need a title.
+    const title = 'prompt' in body ? undefined : 'Run from the API';
+    const conversationId = existing ?? (await store.conversations.create(ownerId, { ...(title && { title }) })).id;
+    const user = 'prompt' in body && !how.replyTo ? await appendUser(ownerId, conversationId, { text: body.prompt }) : undefined;
+    const replyTo = how.replyTo ?? user?.message.id;
+    const steps = `${plan.steps.length} ${plan.steps.length === 1 ? 'step' : 'steps'}`;
+    const result = await append(ownerId, conversationId, {
+      parts: textParts(
+        how.propose ? `Here is the plan: ${steps}. Run it, edit it or discard it.` : `Running ${steps}${'prompt' in body ? '' : ' sent through the API'}.`,
+      ),
+      plan: how.propose ? { ...plan, status: 'proposed' } : plan,
+      ...(!how.propose && { run: runLimits }),
+      ...(replyTo && { replyTo }),
+    });
+    if (result.status === 'too-many-runs') throw tooManyRuns(result.queued);
+    if (result.status !== 'appended' || !(how.propose || result.runId)) throw new Error('the plan was not stored');
+    const planPart = result.message.parts.find((part) => part.type === 'data-plan');
+    const run = result.runId ? (await store.runs.get(ownerId, result.runId))!.run : undefined;
+    if (call) await assistant!.meter.record({ ownerId, conversationId, ...(planPart && { planId: planPart.id }), purpose: 'plan', ...call });
+    return { conversationId, message: result.message, plan: planPart!.data, ...(run && { run }) };
   }
 
   return service;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBotCommand } from './bot-commands.ts';
+import { BOT_COMMAND_NAMES, parseBotCommand, type BotCommand } from './bot-commands.ts';
 
 const RUN_ID = '3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c';
 
@@ -49,6 +49,47 @@ describe('slash commands', () => {
     const parsed = parseBotCommand(text);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toMatch(problem);
+  });
+
+  it('names the command whose arguments are wrong, and only a known one', () => {
+    expect(parseBotCommand('/run')).toMatchObject({ ok: false, name: 'run' });
+    expect(parseBotCommand('/skipper pause nope')).toMatchObject({ ok: false, name: 'pause' });
+    expect(parseBotCommand('/deploy production')).not.toHaveProperty('name');
+    expect(parseBotCommand('/demo/login')).not.toHaveProperty('name');
+    expect(parseBotCommand('go to example.com')).not.toHaveProperty('name');
+  });
+
+  it('reads ids and codes whatever their case, and keeps a task exactly as written inside', () => {
+    expect(parseBotCommand('/status 3F2A')).toEqual({ ok: true, command: { name: 'status', runId: '3f2a' } });
+    expect(parseBotCommand('/run  type "a  b" into "Name"  ')).toEqual({ ok: true, command: { name: 'run', task: 'type "a  b" into "Name"' } });
+    expect(parseBotCommand("/schedule 'every 15 minutes' check it")).toEqual({ ok: true, command: { name: 'schedule', when: 'every 15 minutes', task: 'check it' } });
+    expect(parseBotCommand('/schedule ""  check it')).toMatchObject({ ok: false, name: 'schedule' });
+  });
+
+  it('never accepts a command without its required argument, however the rest is spaced', () => {
+    const needsArgument = ['run', 'plan', 'schedule', 'pause', 'resume', 'cancel', 'link'];
+    const blank = fc.stringMatching(/^[ \t\n\r]*$/);
+    fc.assert(
+      fc.property(fc.constantFrom(...needsArgument), blank, fc.boolean(), (name, rest, viaApp) => {
+        const parsed = parseBotCommand(`${viaApp ? '/skipper ' : '/'}${name}${rest}`);
+        expect(parsed.ok).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+    // And whatever it accepts carries its arguments, non-empty and trimmed.
+    const filled = (command: BotCommand) => {
+      const values = Object.entries(command).filter(([key]) => key !== 'name').map(([, value]) => value as string);
+      return values.every((value) => value.length > 0 && value === value.trim());
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...BOT_COMMAND_NAMES), fc.string({ maxLength: 60 }), (name, rest) => {
+        const parsed = parseBotCommand(`/${name} ${rest}`);
+        if (!parsed.ok) return;
+        expect(filled(parsed.command)).toBe(true);
+        if (needsArgument.includes(parsed.command.name)) expect(Object.keys(parsed.command).length).toBeGreaterThan(1);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('never throws, and anything it accepts names a known command', () => {

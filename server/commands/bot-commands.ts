@@ -17,7 +17,12 @@ export type BotCommand =
   | { name: 'help' };
 export type BotCommandName = BotCommand['name'];
 
-export type ParsedBotCommand = { ok: true; command: BotCommand } | { ok: false; problem: string };
+/**
+ * A command, or what is wrong with the input. `name` is set when the input names a known
+ * command whose arguments are wrong (`/run` with no task), so callers can tell a bad command
+ * from text that is not a command at all (`/demo/login`).
+ */
+export type ParsedBotCommand = { ok: true; command: BotCommand } | { ok: false; problem: string; name?: BotCommandName };
 
 export const BOT_COMMAND_HELP = [
   '`/run <task>`: plan the task and run it now',
@@ -35,7 +40,7 @@ export const BOT_COMMAND_HELP = [
 const MAX_TASK_LENGTH = 20_000;
 /** A schedule or run id: a whole UUID or the start of one (at least 4 characters). */
 const ID = /^[0-9a-f]{4,8}(?:-[0-9a-f]{0,4}){0,4}[0-9a-f]*$/i;
-const NAMES: readonly BotCommandName[] = ['run', 'plan', 'schedule', 'schedules', 'pause', 'resume', 'status', 'cancel', 'link', 'help'];
+export const BOT_COMMAND_NAMES: readonly BotCommandName[] = ['run', 'plan', 'schedule', 'schedules', 'pause', 'resume', 'status', 'cancel', 'link', 'help'];
 
 /**
  * Reads a command from what was typed (`/run check the dashboard`) or from Slack's `command`
@@ -53,8 +58,13 @@ export function parseBotCommand(input: string, { appCommand = 'skipper' }: { app
     name = sub ? sub[1]!.toLowerCase().replace(/^\//, '') : 'help';
     rest = sub ? sub[2]!.trim() : '';
   }
-  if (!NAMES.includes(name as BotCommandName)) return { ok: false, problem: `I do not know the command /${name}.\n${BOT_COMMAND_HELP}` };
-  return parseArguments(name as BotCommandName, rest);
+  if (!isBotCommandName(name)) return { ok: false, problem: `I do not know the command /${name}.\n${BOT_COMMAND_HELP}` };
+  const parsed = parseArguments(name, rest);
+  return parsed.ok ? parsed : { ...parsed, name };
+}
+
+export function isBotCommandName(name: string): name is BotCommandName {
+  return (BOT_COMMAND_NAMES as readonly string[]).includes(name);
 }
 
 function parseArguments(name: BotCommandName, rest: string): ParsedBotCommand {

@@ -7,7 +7,10 @@ import { createDemoRouter } from '../demo/demo-router.ts';
 import type { AttachmentService } from '../files/attachment-service.ts';
 import type { Logger } from '../logger.ts';
 import type { RunService } from '../runs/run-service.ts';
+import type { ScheduleService } from '../schedules/schedule-service.ts';
 import type { SessionService } from '../sessions/session-service.ts';
+import type { SlackCommandHandler } from '../slack/slack-commands.ts';
+import type { SlackLinkCodes } from '../slack/slack-link-codes.ts';
 import type { Store } from '../store/store.ts';
 import { SkipperError } from '../errors/skipper-error.ts';
 import { bodySizeLimit } from './body-size-limit.ts';
@@ -20,7 +23,9 @@ import { messageRoutes } from './routes/message-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
 import { runRoutes } from './routes/run-routes.ts';
 import { runnerRoutes } from './routes/runner-routes.ts';
+import { jobsDashboardRoutes, scheduleRoutes } from './routes/schedule-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { slackCommandRoutes, slackLinkRoutes } from './routes/slack-routes.ts';
 
 export type AppOptions = {
   /** Requests for other host names are refused (see host-check.ts). */
@@ -40,6 +45,11 @@ export type AppOptions = {
   ownerId: string;
   /** The built chat UI (chat-ui/dist); without it `/` explains how to build it. */
   uiDir: string;
+  schedules: ScheduleService;
+  /** Agendash at /admin/jobs, for whoever `isAdmin` says is one. */
+  jobsDashboard?: Parameters<typeof jobsDashboardRoutes>[0];
+  /** Slack's slash commands and link codes; without them (no SLACK_SIGNING_SECRET) `/api/slack/*` answers 404. */
+  slack?: { commands: SlackCommandHandler; linkCodes: SlackLinkCodes };
 };
 
 /** Largest JSON body accepted by the API. */
@@ -73,6 +83,8 @@ export function createApp(options: AppOptions): express.Express {
   api.use(actAs(ownerId));
   // Files are sent raw and may be larger than a JSON body: their routes come before the JSON parser.
   api.use('/conversations', conversationAttachmentRoutes({ store, attachments }));
+  // Slack signs the exact bytes it sends: its commands are read raw, before any parser.
+  api.use('/slack', slackCommandRoutes({ commands: options.slack?.commands }));
   api.use(bodySizeLimit(JSON_LIMIT_BYTES));
   api.use(express.json({ limit: JSON_LIMIT_BYTES }));
   api.use('/conversations', conversationRoutes({ store, chat }));
@@ -83,8 +95,16 @@ export function createApp(options: AppOptions): express.Express {
   api.use('/plans', planRoutes({ plans }));
   api.use('/messages', messageRoutes({ chat }));
   api.use('/artifacts', artifactRoutes({ store }));
+  api.use('/schedules', scheduleRoutes({ schedules: options.schedules }));
+  api.use('/slack', slackLinkRoutes({ linkCodes: options.slack?.linkCodes }));
   api.use(notFound);
   app.use('/api', api);
+
+  if (options.jobsDashboard) {
+    // The dashboard's page loads its assets by relative address: it must be shown at /admin/jobs/.
+    app.get('/admin/jobs', (request, response, next) => (request.path === '/admin/jobs' ? response.redirect(301, '/admin/jobs/') : next()));
+    app.use('/admin/jobs', actAs(ownerId), jobsDashboardRoutes(options.jobsDashboard));
+  }
 
   app.use(express.static(uiDir, { index: false, maxAge: '1h' }));
   // Every other page is the single-page chat UI, which reads the conversation from the URL.

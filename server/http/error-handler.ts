@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   'unsupported-media-type': 415,
   'unrecognized-command': 422,
   'too-many-runs': 429,
+  'too-many-schedules': 429,
   'budget-exceeded': 429,
   'model-unavailable': 503,
   internal: 500,

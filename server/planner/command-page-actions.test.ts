@@ -9,7 +9,7 @@ describe('accepted', () => {
   it.each<[string, Step]>([
     ['check "Remember me"', { type: 'check', target: 'Remember me' }],
     ['check the "Remember me" checkbox', { type: 'check', target: 'Remember me' }],
-    ['check Remember me', { type: 'check', target: 'Remember me' }],
+    ['check the Remember me checkbox', { type: 'check', target: 'Remember me' }],
     ['tick the "Yearly" box', { type: 'check', target: 'Yearly' }],
     ['check #terms', { type: 'check', target: { by: 'selector', selector: '#terms' } }],
     ['uncheck "Newsletter"', { type: 'uncheck', target: 'Newsletter' }],
@@ -88,6 +88,9 @@ describe('accepted', () => {
 describe('rejected', () => {
   it.each<[string, RegExp]>([
     ['check "A" "B"', /one quoted name for what to check/],
+    // A request that starts with "check" goes to the assistant, not to a checkbox.
+    ['check the staging dashboard every weekday at 9', /Put what to check in quotes/],
+    ['check Remember me', /Put what to check in quotes/],
     ['uncheck', /What to uncheck is missing/],
     ['tick the "A" checkbox twice', /Did not understand “twice”/],
     ['hover', /What to hover over is missing/],

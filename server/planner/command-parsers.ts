@@ -168,6 +168,13 @@ const assertCommand: CommandParser = {
     if (args.length === 0) {
       return { ok: false, problem: 'Say what to check: check "Remember me" ticks a checkbox, check that the page shows "Welcome" checks the page.' };
     }
+    // "check the staging dashboard every morning" is a request, not a checkbox: an unquoted name
+    // counts only when the words say it is a box (or it is a CSS selector).
+    const target = readTarget(args, 'what to check');
+    const named = args.some((token) => token.kind === 'quoted') || isWord(args.at(-1), 'box', 'checkbox');
+    if (target.ok && typeof target.value === 'string' && !named) {
+      return { ok: false, problem: 'Put what to check in quotes: check "Remember me" ticks a checkbox, check that the page shows "Welcome" checks the page.' };
+    }
     return readCheckbox(args, verb);
   },
 };

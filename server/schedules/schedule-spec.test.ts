@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWhen } from './schedule-spec.ts';
+import { checkSpec, describeDuration, latestDue, parseWhen } from './schedule-spec.ts';
 
 const when = (text: string) => parseWhen(text, { defaultTimezone: 'Europe/London' });
 
@@ -51,5 +51,41 @@ describe('reading when a schedule fires', () => {
     const parsed = when(text);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toMatch(problem);
+  });
+});
+
+describe('checking a schedule can be kept', () => {
+  const now = new Date('2026-06-01T12:00:00Z');
+  const check = (spec: Parameters<typeof checkSpec>[0], minIntervalMs = 60_000) => checkSpec(spec, { minIntervalMs, now });
+
+  it('accepts times at least the minimum interval apart, in a zone it knows, in the future', () => {
+    expect(check({ kind: 'interval', everyMs: 60_000 })).toBeUndefined();
+    expect(check({ kind: 'cron', cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' })).toBeUndefined();
+    expect(check({ kind: 'cron', cron: '* * * * *', timezone: 'UTC' })).toBeUndefined();
+    expect(check({ kind: 'once', at: '2026-06-01T12:00:01Z' })).toBeUndefined();
+  });
+
+  it('refuses, in words, a cron it cannot read, an unknown zone, runs too close together and a time gone by', () => {
+    expect(check({ kind: 'cron', cron: '61 * * * *', timezone: 'UTC' })).toMatch(/"61 \* \* \* \*" is not a cron expression I can read \(.*59.*\)\. Cron has five fields/);
+    expect(check({ kind: 'cron', cron: '0 9 31 2 *', timezone: 'UTC' })).toMatch(/not a cron expression/);
+    expect(check({ kind: 'cron', cron: '0 9 * * *', timezone: 'Mars/Olympus' })).toMatch(/"Mars\/Olympus" is not a time zone/);
+    expect(check({ kind: 'interval', everyMs: 30_000 })).toBe('Every 30 seconds is too often. Schedules may run at most every 1 minute.');
+    expect(check({ kind: 'cron', cron: '0,5 9 * * *', timezone: 'UTC' }, 15 * 60_000)).toBe('"0,5 9 * * *" runs 5 minutes apart at times. Schedules may run at most every 15 minutes.');
+    expect(check({ kind: 'once', at: '2026-06-01T11:59:59Z' })).toMatch(/has passed/);
+  });
+
+  it('names durations as people do', () => {
+    expect([1_000, 60_000, 90_000, 3_600_000, 172_800_000, 1_500].map(describeDuration)).toEqual(['1 second', '1 minute', '90 seconds', '1 hour', '2 days', '1500 ms']);
+  });
+});
+
+describe('the time a catch-up run stands for', () => {
+  const now = new Date('2026-06-01T12:00:30Z');
+  it('is the latest time the schedule was due, however many were missed', () => {
+    const firstDue = new Date('2026-06-01T09:00:00Z');
+    expect(latestDue({ kind: 'interval', everyMs: 3_600_000 }, { firstDue, now })).toEqual(new Date('2026-06-01T12:00:00Z'));
+    expect(latestDue({ kind: 'cron', cron: '*/15 * * * *', timezone: 'UTC' }, { firstDue, now })).toEqual(new Date('2026-06-01T12:00:00Z'));
+    expect(latestDue({ kind: 'cron', cron: '0 9 * * *', timezone: 'Europe/Berlin' }, { firstDue: new Date('2026-05-29T07:00:00Z'), now })).toEqual(new Date('2026-06-01T07:00:00Z'));
+    expect(latestDue({ kind: 'once', at: firstDue.toISOString() }, { firstDue, now })).toEqual(firstDue);
   });
 });

@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser';
+import { DateTime, IANAZone } from 'luxon';
 import type { ScheduleSpec } from '../../protocol/index.ts';
 
 // When a schedule fires, as people write it: a plain-language interval ("every 15 minutes",
@@ -15,12 +17,7 @@ const EXAMPLES =
 
 /** Whether `zone` is an IANA time zone this machine knows (or UTC). */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return IANAZone.isValidZone(zone);
 }
 
 /**
@@ -110,21 +107,70 @@ function parseTimeOfDay(text: string): { hour: number; minute: number } | undefi
 
 /** The instant a wall-clock time in `timezone` names; undefined for an impossible date. */
 function zonedTime(wall: { year: number; month: number; day: number; hour: number; minute: number }, timezone: string): Date | undefined {
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  const check = new Date(asUtc);
-  if (check.getUTCMonth() !== wall.month - 1 || check.getUTCDate() !== wall.day) return undefined;
-  // The zone's offset at that moment (twice, to settle on the right side of a DST change).
-  let instant = asUtc - offsetMs(asUtc, timezone);
-  instant = asUtc - offsetMs(instant, timezone);
-  return new Date(instant);
+  // A time that does not exist that day (skipped by a daylight-saving change) moves forward, as luxon does.
+  const time = DateTime.fromObject(wall, { zone: timezone });
+  return time.isValid ? time.toJSDate() : undefined;
 }
 
-function offsetMs(instant: number, timezone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wall - Math.floor(instant / 1000) * 1000;
+/** Occurrences of a cron expression looked at when checking how close together it fires. */
+const CRON_GAPS_CHECKED = 100;
+
+/** "1 minute", "90 seconds", "2 hours": a duration as people write it. */
+export function describeDuration(ms: number): string {
+  const units = [
+    ['day', UNIT_MS.day],
+    ['hour', UNIT_MS.hour],
+    ['minute', UNIT_MS.minute],
+    ['second', UNIT_MS.second],
+  ] as const;
+  for (const [unit, size] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}${ms === size ? '' : 's'}`;
+  }
+  return ms % 1_000 === 0 ? `${ms / 1_000} seconds` : `${ms} ms`;
+}
+
+/**
+ * Why a schedule's times cannot be kept, in words a person can act on; undefined when they can:
+ * an invalid cron expression or time zone, runs closer together than `minIntervalMs`, or a
+ * single time that has passed (at `now`).
+ */
+export function checkSpec(spec: ScheduleSpec, { minIntervalMs, now }: { minIntervalMs: number; now: Date }): string | undefined {
+  const tooOften = `Schedules may run at most every ${describeDuration(minIntervalMs)}.`;
+  if (spec.kind === 'interval') {
+    return spec.everyMs < minIntervalMs ? `Every ${describeDuration(spec.everyMs)} is too often. ${tooOften}` : undefined;
+  }
+  if (spec.kind === 'once') {
+    return Date.parse(spec.at) <= now.getTime() ? `${spec.at} has passed. Pick a time in the future.` : undefined;
+  }
+  if (!isTimeZone(spec.timezone)) return `"${spec.timezone}" is not a time zone I know. Use a name such as Europe/Berlin or America/New_York.`;
+  let times: Date[];
+  try {
+    const cron = CronExpressionParser.parse(spec.cron, { tz: spec.timezone, currentDate: now });
+    times = Array.from({ length: CRON_GAPS_CHECKED }, () => cron.next().toDate());
+  } catch (error) {
+    return (
+      `"${spec.cron}" is not a cron expression I can read (${(error as Error).message}). ` +
+      'Cron has five fields, minute hour day-of-month month day-of-week, as in "0 9 * * 1-5" (9:00 on weekdays).'
+    );
+  }
+  const closest = Math.min(...times.slice(1).map((time, index) => time.getTime() - times[index]!.getTime()));
+  return closest < minIntervalMs ? `"${spec.cron}" runs ${describeDuration(closest)} apart at times. ${tooOften}` : undefined;
+}
+
+/**
+ * The latest time a schedule was due at or before `now`, given the first time it was due and
+ * not run (`firstDue`): what a catch-up run after missed fires stands for.
+ */
+export function latestDue(spec: ScheduleSpec, { firstDue, now }: { firstDue: Date; now: Date }): Date {
+  if (spec.kind === 'once' || firstDue.getTime() >= now.getTime()) return firstDue;
+  if (spec.kind === 'interval') {
+    const missed = Math.floor((now.getTime() - firstDue.getTime()) / spec.everyMs);
+    return new Date(firstDue.getTime() + missed * spec.everyMs);
+  }
+  try {
+    const previous = CronExpressionParser.parse(spec.cron, { tz: spec.timezone, currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+    return previous.getTime() >= firstDue.getTime() ? previous : firstDue;
+  } catch {
+    return firstDue;
+  }
 }

@@ -1,3 +1,4 @@
+import type { AgendaBackend } from 'agenda';
 import type {
   AttachmentView,
   BrowserOptions,
@@ -9,6 +10,10 @@ import type {
   StepResolution,
   PlanView,
   RunView,
+  ScheduleRun,
+  ScheduleSpec,
+  ScheduleStatus,
+  ScheduleView,
   SessionView,
   Step,
   StepOutput,
@@ -156,6 +161,13 @@ export interface RunRepository {
     ownerId: string,
     runId: string,
   ): Promise<{ run: RunView; plan: PlanView; change?: Change; runnerId?: string; attempt?: number } | null>;
+  /** The owner's newest run, of any conversation. */
+  latest(ownerId: string): Promise<{ run: RunView; plan: PlanView } | null>;
+  /**
+   * Ids of the owner's runs that start with `prefix` (hex digits, dashes where a UUID has them),
+   * at most `limit`: bot commands take short ids.
+   */
+  idsStartingWith(ownerId: string, prefix: string, limit: number): Promise<string[]>;
 }
 
 /** What asking to change a plan did: it changed, it is not in a state that allows it, or too many runs wait. */
@@ -338,6 +350,126 @@ export interface RunQueue {
   unsummarized(limit: number): Promise<FinishedRun[]>;
 }
 
+/**
+ * Slack (server/slack/): Slack users linked to skipper users through one-time codes, signed
+ * requests already seen, and run results owed to a Slack `response_url`.
+ */
+export interface SlackLinkRepository {
+  /** Keeps a link code (only its hash) for the owner until `expiresAt`; the owner's expired codes are deleted. */
+  createCode(ownerId: string, input: { codeHash: Uint8Array; expiresAt: Date }): Promise<void>;
+  /**
+   * Uses a code that exists, is unused and has not expired, and links the Slack user to its
+   * owner (replacing an earlier link of that user), in one transaction. Null otherwise.
+   */
+  redeemCode(input: { codeHash: Uint8Array; teamId: string; userId: string }): Promise<{ ownerId: string } | null>;
+  /** The skipper user this Slack user is linked to, if any. */
+  linkedOwner(teamId: string, userId: string): Promise<string | null>;
+  /**
+   * Records a signed request by its signature, kept until `expiresAt`; false if it was recorded
+   * before (the request is a replay). Forgets signatures past their time.
+   */
+  firstSighting(signature: string, expiresAt: Date): Promise<boolean>;
+  /** A run's result is owed to `responseUrl` until `expiresAt`. */
+  addPendingReply(input: { runId: string; ownerId: string; responseUrl: string; expiresAt: Date }): Promise<void>;
+  /** Claims the reply owed for this run (once, whichever instance asks first); null if none is owed, or it expired. */
+  takePendingReply(runId: string): Promise<{ ownerId: string; responseUrl: string } | null>;
+  /** Runs whose result is still owed, oldest first; forgets replies past their time. */
+  pendingReplies(limit: number): Promise<{ runId: string; ownerId: string }[]>;
+}
+
+/** The name of every schedule's Agenda job; its data is `{ scheduleId, ownerId }`. */
+export const SCHEDULE_JOB_NAME = 'run schedule';
+
+/** A schedule's webhook as stored: its secret sealed by the domain, never in clear. */
+export type StoredWebhook = { url: string; sealedSecret: Uint8Array };
+
+/** A schedule to save: the plan each fire runs, the conversation its runs go to, and when. */
+export type NewSchedule = {
+  name: string;
+  when: string;
+  spec: ScheduleSpec;
+  planId: string;
+  conversationId: string;
+  prompt?: string;
+  webhook?: StoredWebhook;
+};
+
+/** What an edit changes; `webhook: null` removes it, `done` or `paused` stop it. */
+export type ScheduleChanges = {
+  name?: string;
+  when?: string;
+  spec?: ScheduleSpec;
+  status?: ScheduleStatus;
+  webhook?: StoredWebhook | null;
+};
+
+/** A run of a schedule that ended, its webhook claimed for delivery by this instance. */
+export type ScheduleWebhookDelivery = {
+  scheduleId: string;
+  scheduleName: string;
+  conversationId: string;
+  webhook: StoredWebhook;
+  run: ScheduleRun;
+  /** What the run read, for the payload. */
+  outputs: StepOutput[];
+};
+
+/**
+ * Saved tasks on schedules and the history of their fires. Views are read joined with the runs
+ * they started (status, end, last screenshot) and with the schedule's Agenda job (next run).
+ */
+export interface ScheduleRepository {
+  /**
+   * Saves a schedule unless the owner already has `maxPerOwner` (counted under a lock on the
+   * owner, so two requests cannot both pass the cap). The plan must be the owner's and in the
+   * conversation: null otherwise.
+   */
+  create(
+    ownerId: string,
+    schedule: NewSchedule,
+    limit: { maxPerOwner: number },
+  ): Promise<{ status: 'created'; schedule: ScheduleView } | { status: 'too-many'; count: number } | null>;
+  count(ownerId: string): Promise<number>;
+  /** Newest first. */
+  list(ownerId: string): Promise<ScheduleView[]>;
+  get(ownerId: string, scheduleId: string): Promise<ScheduleView | null>;
+  /** The sealed webhook of a schedule, to keep its secret when only its URL changes. */
+  webhook(ownerId: string, scheduleId: string): Promise<StoredWebhook | null>;
+  /** The owner's schedule ids that start with `prefix` (lower case hex), at most `limit`. */
+  idsStartingWith(ownerId: string, prefix: string, limit: number): Promise<string[]>;
+  update(ownerId: string, scheduleId: string, changes: ScheduleChanges): Promise<ScheduleView | null>;
+  /** Deletes it with its history (its runs stay in the conversation); false if the owner has no such schedule. */
+  delete(ownerId: string, scheduleId: string): Promise<boolean>;
+  /** Its newest `limit` fires that started a run, newest first; null if the owner has no such schedule. */
+  history(ownerId: string, scheduleId: string, limit: number): Promise<ScheduleRun[] | null>;
+  /**
+   * Claims a fire before its run is created: `duplicate` when this due time was claimed already
+   * (it fired elsewhere; `manual` fires are never duplicates), `gone` when the schedule is not the owner's (any more).
+   */
+  claimFire(
+    ownerId: string,
+    scheduleId: string,
+    fire: { trigger: ScheduleRun['trigger']; dueAt: Date },
+  ): Promise<{ status: 'claimed'; fireId: string } | { status: 'duplicate' } | { status: 'gone' }>;
+  /** Links a claimed fire to the run it created. */
+  fired(ownerId: string, fireId: string, runId: string): Promise<void>;
+  /** Forgets a claimed fire that created no run. */
+  abandonFire(ownerId: string, fireId: string): Promise<void>;
+  /**
+   * Claims the webhook delivery of a schedule's run that ended, once across every instance;
+   * null when the run is no schedule's, its schedule has no webhook, or it was claimed already.
+   */
+  claimWebhook(ownerId: string, runId: string): Promise<ScheduleWebhookDelivery | null>;
+  webhookSent(ownerId: string, runId: string, outcome: 'delivered' | 'failed'): Promise<void>;
+  /** Ended runs of schedules with a webhook, started since `since`, that no instance claimed (their event was missed). */
+  unsentWebhooks(since: Date, limit: number): Promise<{ ownerId: string; runId: string }[]>;
+  /**
+   * The Agenda backend on this store's database (ARCHITECTURE D4), sharing its connections. Jobs
+   * named {@link SCHEDULE_JOB_NAME} refer to schedules by `data.scheduleId`.
+   */
+  jobBackend(): AgendaBackend;
+}
+
 export interface Store {
   users: UserRepository;
   conversations: ConversationRepository;
@@ -348,7 +480,9 @@ export interface Store {
   artifacts: ArtifactRepository;
   attachments: AttachmentRepository;
   sessions: BrowserSessionRepository;
+  slackLinks: SlackLinkRepository;
   queue: RunQueue;
+  schedules: ScheduleRepository;
   /** Resolves when the database answers; for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSkipperServer, type SkipperServer } from '../../server/create-skipper-server.ts';
 import type { EventPort } from '../../server/events/event-port.ts';
 import { createPostgresEvents } from '../../server/events/postgres-events.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, type Logger } from '../../server/logger.ts';
 import type { LlmConfig } from '../../server/config.ts';
 import { openPostgresStore } from '../../server/store/postgres/open-postgres-store.ts';
 import type { Store } from '../../server/store/store.ts';
@@ -41,6 +41,22 @@ export type TestServerOptions = {
   sessionKey?: Uint8Array;
   /** Default 30, like production. */
   sessionTtlDays?: number;
+  /** SCHEDULE_MIN_INTERVAL in ms; default 1 s (production: 1 minute), so tests can fire every second. */
+  scheduleMinIntervalMs?: number;
+  /** SCHEDULE_MAX_PER_USER; default 50, like production. */
+  scheduleMaxPerUser?: number;
+  /** SCHEDULE_PROCESS_EVERY in ms; default 1 s (production: 5 s), so a 1-second schedule fires every second. */
+  scheduleProcessEveryMs?: number;
+  /** Waits before each retry of a schedule's webhook; default 1 s, 5 s, 30 s. */
+  scheduleWebhookRetryDelaysMs?: number[];
+  /** The server's logger; default a silent one (TEST_LOG_LEVEL sets its level). */
+  logger?: Logger;
+  /** SLACK_SIGNING_SECRET; default none (no Slack endpoint). */
+  slackSigningSecret?: string;
+  /** Origins Slack replies may be POSTed to; default Slack's only. Tests add a local server standing in for response_url. */
+  slackResponseOrigins?: string[];
+  /** The clock Slack signatures are checked against; default Date.now. */
+  slackNow?: () => number;
 };
 
 export type TestServer = {
@@ -64,7 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database =
     options.database ?? (await (await import('../../server/store/testing/test-database.ts')).createTestDatabase());
   const store = await openPostgresStore({ connectionString: database.url });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' });
+  const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test-server' });
   // The real event port: instances on one test database hear each other, as in production.
   const events = await createPostgresEvents({ connectionString: database.url, logger });
   const token = options.token ?? randomBytes(16).toString('hex');
@@ -75,6 +91,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.llm && { llm: options.llm }),
     ...(options.helloTimeoutMs && { helloTimeoutMs: options.helloTimeoutMs }),
     ...(options.sessionKey && { sessionKey: options.sessionKey }),
+    ...(options.scheduleWebhookRetryDelaysMs && { scheduleWebhookRetryDelaysMs: options.scheduleWebhookRetryDelaysMs }),
+    ...((options.slackResponseOrigins || options.slackNow) && {
+      slack: { ...(options.slackResponseOrigins && { responseOrigins: options.slackResponseOrigins }), ...(options.slackNow && { now: options.slackNow }) },
+    }),
     logger,
     config: {
       host: '127.0.0.1',
@@ -91,6 +111,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       aiStepTimeoutMs: options.aiStepTimeoutMs ?? 30_000,
       screenshotQuality: 70,
       ...(options.sessionTtlDays && { sessionTtlDays: options.sessionTtlDays }),
+      scheduleMinIntervalMs: options.scheduleMinIntervalMs ?? 1_000,
+      scheduleMaxPerUser: options.scheduleMaxPerUser ?? 50,
+      scheduleProcessEveryMs: options.scheduleProcessEveryMs ?? 1_000,
+      ...(options.slackSigningSecret && { slackSigningSecret: options.slackSigningSecret }),
     },
   });
   const port = await server.listen(options.port ?? 0);

@@ -25,6 +25,8 @@ function describeToolCall({ toolName, state, input }: ToolCallView): string {
     }
     case 'list_runs':
       return running ? 'Listing runs…' : failed ? 'Could not list runs' : 'Listed runs';
+    case 'schedule_task':
+      return running ? 'Scheduling the task…' : failed ? 'Could not schedule the task' : 'Scheduled the task';
   }
 }
 

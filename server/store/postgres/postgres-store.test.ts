@@ -41,12 +41,15 @@ describe('postgres migrations', () => {
         '004_assistant.sql',
         '005_compiled_plans.sql',
         '006_browser_sessions_and_files.sql',
+        '007_schedules.sql',
+        '008_slack_links.sql',
       ]);
       expect((await migrate(pool)).applied).toEqual([]);
       const { rows } = await pool.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(rows.map((row) => row.table_name)).toEqual([
+        'agenda_jobs',
         'artifacts',
         'attachments',
         'browser_sessions',
@@ -58,7 +61,13 @@ describe('postgres migrations', () => {
         'run_attempts',
         'run_steps',
         'runs',
+        'schedule_runs',
+        'schedules',
         'schema_migrations',
+        'slack_link_codes',
+        'slack_links',
+        'slack_pending_replies',
+        'slack_seen_requests',
         'users',
       ]);
     } finally {
@@ -96,6 +105,8 @@ describe('postgres migrations', () => {
         '004_assistant.sql',
         '005_compiled_plans.sql',
         '006_browser_sessions_and_files.sql',
+        '007_schedules.sql',
+        '008_slack_links.sql',
       ]);
       const store = createPostgresStore({ pool });
       const queuedRun = (await store.runs.get(owner!, requeued!))!.run;
@@ -114,7 +125,7 @@ describe('postgres migrations', () => {
     const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool)));
-      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 6]);
+      expect(results.map((result) => result.applied.length).sort()).toEqual([0, 8]);
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
     }

@@ -8,6 +8,8 @@ import { createPostgresConversations } from './postgres-conversations.ts';
 import { createPostgresMessages } from './postgres-messages.ts';
 import { createPostgresPlans } from './postgres-plans.ts';
 import { createPostgresRunQueue } from './postgres-run-queue.ts';
+import { createPostgresSchedules } from './postgres-schedules.ts';
+import { createPostgresSlackLinks } from './postgres-slack-links.ts';
 import { createPostgresUsage } from './postgres-usage.ts';
 import { recordRunChange, transaction } from './sql.ts';
 import { loadRuns } from './views.ts';
@@ -30,7 +32,9 @@ export function createPostgresStore({ pool }: PostgresStoreOptions): Store {
     artifacts: createArtifacts(pool),
     attachments: createPostgresAttachments(pool),
     sessions: createPostgresBrowserSessions(pool),
+    slackLinks: createPostgresSlackLinks(pool),
     queue: createPostgresRunQueue({ pool }),
+    schedules: createPostgresSchedules(pool),
     async ping() {
       await pool.query('SELECT 1');
     },
@@ -64,6 +68,22 @@ function createRuns(pool: pg.Pool): RunRepository {
       );
       const loaded = await loadRuns(pool, ownerId, rows.map((row) => row.id));
       return rows.flatMap((row) => loaded.get(row.id) ?? []);
+    },
+
+    async latest(ownerId) {
+      const { rows } = await pool.query<{ id: string }>('SELECT id FROM runs WHERE owner_id = $1 ORDER BY created_at DESC, id LIMIT 1', [ownerId]);
+      return rows[0] ? ((await loadRuns(pool, ownerId, [rows[0].id])).get(rows[0].id) ?? null) : null;
+    },
+
+    async idsStartingWith(ownerId, prefix, limit) {
+      const range = uuidRange(prefix);
+      if (!range) return [];
+      // A range on the primary key, not LIKE on its text, so the index finds them.
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT id FROM runs WHERE owner_id = $1 AND id BETWEEN $2 AND $3 ORDER BY id LIMIT $4',
+        [ownerId, range.low, range.high, limit],
+      );
+      return rows.map((row) => row.id);
     },
 
     cancel(ownerId, runId) {
@@ -113,4 +133,12 @@ function createArtifacts(pool: pg.Pool): ArtifactRepository {
       return row ? { kind: row.kind, mimeType: row.mime_type, ...(row.file_name !== null && { fileName: row.file_name }), bytes: row.bytes } : null;
     },
   };
+}
+
+/** The lowest and highest UUIDs that start with `prefix` (hex digits, dashes ignored); null if it cannot start one. */
+function uuidRange(prefix: string): { low: string; high: string } | null {
+  const hex = prefix.replaceAll('-', '').toLowerCase();
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return null;
+  const format = (digits: string) => `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
+  return { low: format(hex.padEnd(32, '0')), high: format(hex.padEnd(32, 'f')) };
 }
