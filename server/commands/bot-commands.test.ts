@@ -64,6 +64,8 @@ describe('slash commands', () => {
     expect(parseBotCommand('/run  type "a  b" into "Name"  ')).toEqual({ ok: true, command: { name: 'run', task: 'type "a  b" into "Name"' } });
     expect(parseBotCommand("/schedule 'every 15 minutes' check it")).toEqual({ ok: true, command: { name: 'schedule', when: 'every 15 minutes', task: 'check it' } });
     expect(parseBotCommand('/schedule ""  check it')).toMatchObject({ ok: false, name: 'schedule' });
+    // Found by the property below: a time of only spaces between quotes.
+    expect(parseBotCommand(`/schedule ' "!`)).toMatchObject({ ok: false, name: 'schedule' });
   });
 
   it('never accepts a command without its required argument, however the rest is spaced', () => {

@@ -75,7 +75,7 @@ function parseArguments(name: BotCommandName, rest: string): ParsedBotCommand {
     case 'schedule': {
       // The time is quoted (straight or curly quotes) so that the task after it can contain anything.
       const quoted = /^["“”']([^"“”']+)["“”']\s*([\s\S]*)$/.exec(rest);
-      if (!quoted) return { ok: false, problem: 'Put when in quotes, then the task: /schedule "every weekday at 9:00" check the staging dashboard' };
+      if (!quoted || !quoted[1]!.trim()) return { ok: false, problem: 'Put when in quotes, then the task: /schedule "every weekday at 9:00" check the staging dashboard' };
       return task(quoted[2]!, 'schedule', (value) => ({ name: 'schedule', when: quoted[1]!.trim(), task: value }));
     }
     case 'schedules':
