@@ -1,46 +1,14 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { PROTOCOL_VERSION, ServerToRunnerMessageSchema, type ModelCall, type ServerToRunnerMessage } from '../protocol/index.ts';
+import type { ModelCall } from '../protocol/index.ts';
 import { browserCallKind, jsonAnswer } from './harness/browser-model-script.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './harness/fake-openai-server.ts';
-import { createGrowingList } from './harness/growing-list.ts';
 import { testLlmConfig } from './harness/llm-config.ts';
+import { connectRunnerSocket } from './harness/runner-socket.ts';
 import { startTestServer, type TestServer } from './harness/test-server.ts';
 
 // The server's side of the model bridge, spoken to by a hand-driven runner socket: what a real
 // runner does around a model call, with the timing in the test's hands.
-
-type RunnerSocket = {
-  send(message: object): void;
-  /** The first message of this type (past or future) not taken yet. */
-  next<Type extends ServerToRunnerMessage['type']>(type: Type): Promise<Extract<ServerToRunnerMessage, { type: Type }>>;
-  cut(): void;
-};
-
-async function connectRunner(server: TestServer, runnerId: string, runs: { runId: string; attempt: number }[] = []): Promise<RunnerSocket> {
-  const socket = new WebSocket(server.runnerUrl, { headers: { Authorization: `Bearer ${server.token}` } });
-  const received = createGrowingList<ServerToRunnerMessage>();
-  const taken = new Set<ServerToRunnerMessage>();
-  socket.on('message', (data) => received.push(ServerToRunnerMessageSchema.parse(JSON.parse(data.toString()))));
-  await once(socket, 'open');
-  const runner: RunnerSocket = {
-    send: (message) => socket.send(JSON.stringify(message)),
-    async next(type) {
-      const message = await received.waitFor((candidate) => candidate.type === type && !taken.has(candidate), {
-        timeoutMs: 20_000,
-        describe: () => `no ${type}; received ${JSON.stringify(received.items).slice(0, 500)}`,
-      });
-      taken.add(message);
-      return message as never;
-    },
-    cut: () => socket.terminate(),
-  };
-  runner.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, runner: { id: runnerId, name: 'by-hand', capacity: 1, browser: 'none' }, runs });
-  await runner.next('welcome');
-  return runner;
-}
 
 /** Queues a run of one AI extract step; the runner then gets it. */
 async function queueExtract(server: TestServer) {
@@ -80,7 +48,7 @@ describe('the model bridge', () => {
       browserCallKind(request) === 'extract-rule' ? { ...jsonAnswer({ rule: { kind: 'value', selector: 'h1' } }), holdUntil: answered } : undefined,
     );
     const runnerId = randomUUID();
-    const first = await connectRunner(server, runnerId);
+    const first = await connectRunnerSocket(server, runnerId);
     await queueExtract(server);
     const assigned = await first.next('run-assign');
     const call = modelCall(assigned);
@@ -90,7 +58,7 @@ describe('the model bridge', () => {
 
     // The connection drops while the model thinks; the runner comes back holding the run and asks again.
     first.cut();
-    const second = await connectRunner(server, runnerId, [{ runId: assigned.runId, attempt: assigned.attempt }]);
+    const second = await connectRunnerSocket(server, runnerId, { runs: [{ runId: assigned.runId, attempt: assigned.attempt }] });
     second.send(call);
     release();
 
@@ -107,7 +75,7 @@ describe('the model bridge', () => {
   });
 
   it('answers a call about a run the runner was not given with cancelled, and asks no model', async () => {
-    const runner = await connectRunner(server, randomUUID());
+    const runner = await connectRunnerSocket(server, randomUUID());
     const from = fake.received.length;
     const call = modelCall({ runId: randomUUID(), attempt: 1 });
     runner.send(call);
@@ -120,7 +88,7 @@ describe('the model bridge without a model', () => {
   it('answers model-unavailable, saying how to configure one', async () => {
     const server = await startTestServer();
     try {
-      const runner = await connectRunner(server, randomUUID());
+      const runner = await connectRunnerSocket(server, randomUUID());
       await queueExtract(server);
       const call = modelCall(await runner.next('run-assign'));
       runner.send(call);

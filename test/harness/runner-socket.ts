@@ -16,10 +16,16 @@ export type RunnerSocket = {
     matches?: (message: Extract<ServerToRunnerMessage, { type: Type }>) => boolean,
   ): Promise<Extract<ServerToRunnerMessage, { type: Type }>>;
   close(): Promise<void>;
+  /** Drops the connection without a close frame, as a runner that dies or loses its network. */
+  cut(): void;
 };
 
-/** Connects, says hello as runner `id` with `capacity` slots, and waits for welcome. */
-export async function connectRunnerSocket(server: TestServer, id: string, options: { capacity?: number } = {}): Promise<RunnerSocket> {
+/** Connects, says hello as runner `id` with `capacity` slots (holding `runs`, after a reconnection), and waits for welcome. */
+export async function connectRunnerSocket(
+  server: TestServer,
+  id: string,
+  options: { capacity?: number; runs?: { runId: string; attempt: number }[] } = {},
+): Promise<RunnerSocket> {
   const socket = new WebSocket(server.runnerUrl, { headers: { Authorization: `Bearer ${server.token}` } });
   const received = createGrowingList<ServerToRunnerMessage>();
   const taken = new Set<ServerToRunnerMessage>();
@@ -41,8 +47,9 @@ export async function connectRunnerSocket(server: TestServer, id: string, option
       socket.close();
       await once(socket, 'close');
     },
+    cut: () => socket.terminate(),
   };
-  runner.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, runner: { id, name: 'by-hand', capacity: options.capacity ?? 1, browser: 'none' }, runs: [] });
+  runner.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, runner: { id, name: 'by-hand', capacity: options.capacity ?? 1, browser: 'none' }, runs: options.runs ?? [] });
   await runner.next('welcome');
   return runner;
 }
