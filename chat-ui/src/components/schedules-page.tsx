@@ -7,7 +7,7 @@ import { navigate } from '../use-route.ts';
 import { useSchedules } from '../use-schedules.ts';
 import { ScheduleCard, type ScheduleCardActions } from './schedule-card.tsx';
 import { ScheduleCreateForm } from './schedule-create-form.tsx';
-import { ScheduleDeleteDialog } from './schedule-delete-dialog.tsx';
+import { ConfirmDeleteDialog } from './confirm-delete-dialog.tsx';
 import { ScreenshotLightbox, type LightboxImage } from './screenshot-lightbox.tsx';
 
 /** How often "in 5 minutes" is brought up to date. */
@@ -151,8 +151,11 @@ export function SchedulesPage({ api, openId }: SchedulesPageProps) {
       </div>
       {lightbox && <ScreenshotLightbox image={lightbox} onClose={() => setLightbox(null)} />}
       {deleting && (
-        <ScheduleDeleteDialog
-          name={deleting.schedule.name}
+        <ConfirmDeleteDialog
+          title={`Delete the schedule “${deleting.schedule.name}”?`}
+          description="It will not run again. Its conversation, with the runs it already made, stays."
+          deleteLabel="Delete schedule"
+          testId="schedule-delete-dialog"
           onDelete={() => deleteSchedule(deleting.schedule)}
           onClose={() => {
             // Cancelled: focus goes back to the Delete that opened it.

@@ -1,15 +1,21 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { ActionButton } from './action-button.tsx';
 
-type ScheduleDeleteDialogProps = {
-  name: string;
+type ConfirmDeleteDialogProps = {
+  /** The question: what goes. */
+  title: ReactNode;
+  /** What deleting it does, in a sentence. */
+  description: string;
+  /** The danger button's label, e.g. "Delete conversation". */
+  deleteLabel: string;
   onDelete(): Promise<void>;
   /** The dialog closed: cancelled, or after the delete (the caller moves focus). */
   onClose(): void;
+  testId?: string;
 };
 
-/** Asks before a schedule is deleted; Cancel has focus, so Enter deletes nothing. */
-export function ScheduleDeleteDialog({ name, onDelete, onClose }: ScheduleDeleteDialogProps) {
+/** A modal that asks before something is deleted for good. */
+export function ConfirmDeleteDialog({ title, description, deleteLabel, onDelete, onClose, testId }: ConfirmDeleteDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const headingId = useId();
@@ -18,6 +24,7 @@ export function ScheduleDeleteDialog({ name, onDelete, onClose }: ScheduleDelete
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // Cancel first: Enter on a freshly opened confirmation should not delete anything.
     cancelRef.current?.focus();
   }, []);
 
@@ -28,17 +35,17 @@ export function ScheduleDeleteDialog({ name, onDelete, onClose }: ScheduleDelete
       aria-labelledby={headingId}
       aria-describedby={descriptionId}
       onClose={onClose}
-      data-testid="schedule-delete-dialog"
+      {...(testId && { 'data-testid': testId })}
     >
       <h2 id={headingId} className="confirm-dialog-title">
-        Delete the schedule “{name}”?
+        {title}
       </h2>
-      <p id={descriptionId}>It will not run again. Its conversation, with the runs it already made, stays.</p>
+      <p id={descriptionId}>{description}</p>
       <div className="confirm-dialog-actions">
         <button type="button" ref={cancelRef} className="button button--quiet" onClick={() => dialogRef.current?.close()}>
           Cancel
         </button>
-        <ActionButton label="Delete schedule" pendingLabel="Deleting…" action={onDelete} className="button button--danger" />
+        <ActionButton label={deleteLabel} pendingLabel="Deleting…" action={onDelete} className="button button--danger" />
       </div>
     </dialog>
   );
