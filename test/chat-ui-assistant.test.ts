@@ -193,7 +193,8 @@ describe('the chat UI with the assistant', () => {
     for (const page of [first, second]) {
       const edited = page.getByTestId('run-card');
       await expect.poll(() => edited.locator('.run-card-title').textContent()).toContain('6 steps · version 2');
-      expect(await edited.getByTestId('step').allTextContents()).toEqual([
+      // The title and the steps may render in separate frames after the save: wait for the steps too.
+      await expect.poll(() => edited.getByTestId('step').allTextContents()).toEqual([
         expect.stringContaining(`Go to ${server.baseUrl}/demo/login`),
         expect.stringContaining('Type "alice@example.com" into "Email"'),
         expect.stringContaining('Type "secret" into "Password"'),
