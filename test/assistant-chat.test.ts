@@ -196,6 +196,8 @@ describe('the assistant', () => {
     expect(JSON.stringify(script.chatRequests().find((request) => JSON.stringify(request.body.messages).includes('open the demo form'))!.body.messages[0])).toContain(
       'runs plans without asking',
     );
+    // The closing message takes the last scripted answer; the next test's answers must not go to it.
+    await clients[0]!.waitForMessage((candidate) => textOf(candidate) === 'The form is open.' && candidate.metadata.status === 'complete', 60_000);
   }, 60_000);
 
   it('gives a tab that opens mid-reply the whole reply, each piece once', async () => {
